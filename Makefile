@@ -1,0 +1,48 @@
+# Parley: `make run` starts the local stack, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+PORT   ?= 8000
+
+.PHONY: run test test-unit test-e2e bench clean-data lock
+
+$(VENV)/.local-installed: requirements.txt requirements-local.txt constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements-local.txt -c constraints.txt
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.local-installed requirements-dev.txt
+	$(PIP) install -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+## Install (first time) and run the local stack on http://127.0.0.1:$(PORT). FRESH=1 starts empty.
+run: $(VENV)/.local-installed
+	PORT=$(PORT) FRESH=$(FRESH) $(PY) -m local
+
+## Install what tests need and run the whole suite.
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest
+
+test-unit: $(VENV)/.dev-installed
+	$(PY) -m pytest tests/unit
+
+test-e2e: $(VENV)/.dev-installed
+	$(PY) -m pytest tests/e2e
+
+## Print the benchmarks' figures (see bench/README.md).
+bench: $(VENV)/.dev-installed
+	$(PY) bench/startup.py
+	$(PY) bench/ws_echo.py
+
+## Delete the local stack's saved data (.parley/).
+clean-data:
+	rm -rf .parley
+
+## Re-pin every transitive dependency after changing a requirements file.
+lock:
+	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
+	$(VENV).lock/bin/pip --disable-pip-version-check -q install -r requirements-dev.txt
+	{ echo "# Full pin of every package the venv holds (pip freeze of requirements-dev.txt). Regenerate: make lock"; \
+	  $(VENV).lock/bin/pip freeze --exclude-editable; } > constraints.txt
+	rm -rf $(VENV).lock

@@ -1,0 +1,40 @@
+"""Parley's Chalice app: mounts the surfaces, the WebSocket routes and the SQS workers.
+
+No logic lives here; see chalicelib/ (DESIGN: surfaces -> domain -> store).
+"""
+from chalice import Chalice
+from chalice.app import WebsocketEvent
+
+from chalicelib import observability
+from chalicelib.realtime import entrypoints as realtime
+from chalicelib.settings import get_settings
+from chalicelib.surfaces.health import bp as health_surface
+
+settings = get_settings()
+
+app = Chalice(app_name="parley")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+observability.install(app)
+app.register_blueprint(health_surface)
+
+
+@app.on_ws_connect()
+def ws_connect(event: WebsocketEvent) -> dict:
+    return realtime.on_connect(event)
+
+
+@app.on_ws_message()
+def ws_message(event: WebsocketEvent) -> dict:
+    return realtime.on_message(event)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event: WebsocketEvent) -> dict:
+    return realtime.on_disconnect(event)
+
+
+if settings.test_handlers:
+    # Local stage only (settings refuse it elsewhere); local/ is never packaged.
+    from local.testing import bp as testing_blueprint
+
+    app.register_blueprint(testing_blueprint)

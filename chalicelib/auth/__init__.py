@@ -1,0 +1,1 @@
+"""Identity: passwords, tokens, API keys, principals."""

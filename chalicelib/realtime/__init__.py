@@ -1,0 +1,1 @@
+"""WebSocket machinery: dialect dispatch for $connect/$default/$disconnect, and the one sender."""

@@ -1,0 +1,72 @@
+"""Dialects: the realtime protocols of the seed documents, behind one interface.
+
+API Gateway has no paths for WebSockets, so `$connect` recognises the dialect
+from the query string and headers; the chosen dialect is stored with the
+connection, and `$default`/`$disconnect` go to the same dialect.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from chalicelib.store.connections import ConnectionRecord
+
+
+@dataclass(frozen=True)
+class ConnectRequest:
+    """What $connect knows about a new socket, decoupled from Chalice's event class."""
+
+    connection_id: str
+    endpoint: str
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-cased names
+    source_ip: str | None = None
+
+    def subprotocols(self) -> list[str]:
+        raw = self.headers.get("sec-websocket-protocol", "")
+        return [p.strip() for p in raw.split(",") if p.strip()]
+
+
+@dataclass
+class ConnectResult:
+    """The $connect answer: accept (optionally choosing a subprotocol) or reject with a status."""
+
+    status: int = 200
+    subprotocol: str | None = None
+    body: dict[str, Any] | None = None
+    record: ConnectionRecord | None = None
+    audiences: list[str] = field(default_factory=list)
+
+    @classmethod
+    def reject(cls, status: int, message: str) -> "ConnectResult":
+        return cls(status=status, body={"message": message})
+
+
+class Dialect(Protocol):
+    name: str
+
+    def matches(self, request: ConnectRequest) -> bool: ...
+
+    def connect(self, request: ConnectRequest) -> ConnectResult: ...
+
+    def message(self, connection: ConnectionRecord, body: str) -> None: ...
+
+    def disconnect(self, connection: ConnectionRecord, status_code: int | None, reason: str | None) -> None: ...
+
+
+_DIALECTS: dict[str, Dialect] = {}
+
+
+def register(dialect: Dialect) -> None:
+    _DIALECTS[dialect.name] = dialect
+
+
+def find_for(request: ConnectRequest) -> Dialect | None:
+    for dialect in _DIALECTS.values():
+        if dialect.matches(request):
+            return dialect
+    return None
+
+
+def by_name(name: str) -> Dialect | None:
+    return _DIALECTS.get(name)

@@ -1,0 +1,109 @@
+"""Live WebSocket connections: save on $connect, look up on $default, drop on $disconnect/Gone.
+
+Access paths: a connection's rows are one Query on its pk; an audience's
+connections are one Query on `audience-index`. moto does not enforce TTL, and
+neither does DynamoDB promptly, so expired rows are filtered on read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from chalicelib.store.models import ConnectionItem, LiveConnection, Subscription
+
+CONNECTION_TTL_SECONDS = 2 * 3600  # API Gateway closes every connection after 2 h
+_CONN_SK = "#conn"
+
+
+@dataclass(frozen=True)
+class ConnectionRecord:
+    connection_id: str
+    dialect: str
+    endpoint: str
+    site_id: str | None = None
+    role: str | None = None
+    principal_id: str | None = None
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    connection_id: str
+    dialect: str
+    endpoint: str
+
+
+def _expiry(now: datetime) -> datetime:
+    return datetime.fromtimestamp(now.timestamp() + CONNECTION_TTL_SECONDS, tz=timezone.utc)
+
+
+def _alive(item: ConnectionItem, now: datetime) -> bool:
+    return item.expires_at is None or item.expires_at > now
+
+
+def save_connection(record: ConnectionRecord, audiences: Iterable[str] = ()) -> None:
+    now = datetime.now(timezone.utc)
+    expires = _expiry(now)
+    with LiveConnection.batch_write() as batch:
+        batch.save(
+            LiveConnection(
+                pk=record.connection_id,
+                sk=_CONN_SK,
+                dialect=record.dialect,
+                endpoint=record.endpoint,
+                site_id=record.site_id,
+                role=record.role,
+                principal_id=record.principal_id,
+                data=record.data,
+                connected_at=now,
+                expires_at=expires,
+            )
+        )
+        for audience in audiences:
+            batch.save(
+                Subscription(
+                    pk=record.connection_id,
+                    sk=f"aud#{audience}",
+                    audience=audience,
+                    dialect=record.dialect,
+                    endpoint=record.endpoint,
+                    expires_at=expires,
+                )
+            )
+
+
+def get_connection(connection_id: str) -> ConnectionRecord | None:
+    try:
+        item = LiveConnection.get(connection_id, _CONN_SK)
+    except LiveConnection.DoesNotExist:
+        return None
+    if not _alive(item, datetime.now(timezone.utc)):
+        return None
+    return ConnectionRecord(
+        connection_id=item.pk,
+        dialect=item.dialect,
+        endpoint=item.endpoint,
+        site_id=item.site_id,
+        role=item.role,
+        principal_id=item.principal_id,
+        data=item.data,
+    )
+
+
+def delete_connection(connection_id: str) -> None:
+    """Remove the connection and its subscriptions (one Query + one batch write)."""
+    items = list(ConnectionItem.query(connection_id, attributes_to_get=["pk", "sk", "kind"]))
+    with ConnectionItem.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+
+
+def recipients(audience: str) -> list[Recipient]:
+    """Live connections following an audience: one Query on audience-index."""
+    now = datetime.now(timezone.utc)
+    return [
+        Recipient(connection_id=item.pk, dialect=item.dialect, endpoint=item.endpoint)
+        for item in Subscription.audience_index.query(audience)
+        if _alive(item, now)
+    ]

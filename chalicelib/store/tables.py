@@ -1,0 +1,46 @@
+"""Create the tables from the models, and describe them for infra/."""
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import TTLAttribute
+from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
+from pynamodb.models import Model
+
+from chalicelib.store.models import TABLE_MODELS
+
+
+def ttl_attribute_name(model: type[Model]) -> str | None:
+    for name, attribute in model.get_attributes().items():
+        if isinstance(attribute, TTLAttribute):
+            return attribute.attr_name or name
+    return None
+
+
+def table_schema(model: type[Model]) -> dict[str, Any]:
+    """Keys, attribute definitions and GSIs exactly as DynamoDB's CreateTable takes them."""
+    schema = model._get_schema()  # PynamoDB's own CreateTable arguments
+    return {
+        "table_name": model.Meta.table_name,
+        "attribute_definitions": schema["attribute_definitions"],
+        "key_schema": schema["key_schema"],
+        "global_secondary_indexes": [
+            {
+                "IndexName": gsi["index_name"],
+                "KeySchema": gsi["key_schema"],
+                "Projection": gsi["projection"],
+            }
+            for gsi in schema["global_secondary_indexes"]
+        ],
+        "ttl_attribute": ttl_attribute_name(model),
+    }
+
+
+def create_tables() -> list[str]:
+    """Create every missing table (on-demand billing, TTL on). Returns the names created."""
+    created = []
+    for model in TABLE_MODELS:
+        if not model.exists():
+            model.create_table(billing_mode=PAY_PER_REQUEST_BILLING_MODE, wait=True)
+            created.append(model.Meta.table_name)
+    return created

@@ -1,0 +1,202 @@
+"""Start the whole product on one machine: embedded AWS, the app, the gateway, the pump.
+
+Order matters: AWS endpoint and gateway port are known before the app is
+imported, because settings (and PynamoDB's table names) are read at import.
+Shutdown runs the other way: sockets close (their $disconnect still reaches
+DynamoDB), the pump finishes its batch, then the last snapshot is written.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+log = logging.getLogger("local_stack")
+
+# LOCAL ONLY: moto accepts any credentials. These keep boto3 from looking for
+# real ones and make it obvious in any log that this is not an AWS account.
+LOCAL_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "local-only-not-a-key",
+    "AWS_SECRET_ACCESS_KEY": "local-only-not-a-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+@dataclass
+class StackOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path | None = Path(".parley")
+    fresh: bool = False
+    test_handlers: bool = False
+    ready_file: Path | None = None
+    idle_seconds: float = 600.0
+    max_lifetime_seconds: float = 7200.0
+    concurrency: int = 16
+    snapshot_interval: float = 1.0
+    demo_site_id: str = "site_demo"
+    demo_admin_username: str = "admin"
+    demo_admin_password: str | None = None
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(512)
+    sock.setblocking(False)
+    return sock
+
+
+def _wipe(data_dir: Path) -> None:
+    for name in ("aws-state.pickle", "demo-admin-password"):
+        (data_dir / name).unlink(missing_ok=True)
+
+
+def _banner(url: str, aws_endpoint: str, options: StackOptions, demo: object, started: float) -> str:
+    password = getattr(demo, "admin_password", None) or "(set when first created; see README to reset)"
+    data = str(options.data_dir.resolve()) if options.data_dir else "in memory (nothing kept)"
+    return "\n".join(
+        [
+            "",
+            f"Parley local stack ready in {time.monotonic() - started:.1f}s",
+            f"  REST API      {url}   (/api/v1, /v1, /chat)",
+            f"  WebSocket     {url.replace('http', 'ws', 1)}/   (any path; dialect from the query)",
+            f"  Health        {url}/health",
+            f"  AWS (moto)    {aws_endpoint}",
+            f"  Data          {data}",
+            f"  Demo site     {getattr(demo, 'site_id', '')}",
+            f"  Demo admin    {getattr(demo, 'admin_username', '')} / {password}   (LOCAL ONLY)",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+    )
+
+
+async def _serve(gateway: object, sock: socket.socket, on_ready: "callable") -> None:  # type: ignore[valid-type]
+    runner = web.AppRunner(gateway.web_app(), handle_signals=False, access_log=None)  # type: ignore[attr-defined]
+    await runner.setup()
+    await web.SockSite(runner, sock, shutdown_timeout=5).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    on_ready()
+    await stop.wait()
+    log.info("shutting down")
+    await runner.cleanup()  # closes sockets with 1001; their $disconnect runs now
+
+
+def run(options: StackOptions) -> int:
+    started = time.monotonic()
+    for key, value in LOCAL_AWS_ENV.items():
+        os.environ.setdefault(key, value)
+    os.environ["PARLEY_STAGE"] = "local"
+    os.environ["PARLEY_TEST_HANDLERS"] = "1" if options.test_handlers else "0"
+    if options.data_dir:
+        options.data_dir.mkdir(parents=True, exist_ok=True)
+        if options.fresh:
+            _wipe(options.data_dir)
+
+    from local.aws import EmbeddedAws  # imports moto: after the env is set
+
+    aws = EmbeddedAws(options.data_dir, host=options.host, snapshot_interval=options.snapshot_interval)
+    os.environ["AWS_ENDPOINT_URL"] = aws.start()
+    sock = _bind(options.host, options.port)
+    host, port = sock.getsockname()[:2]
+    url = f"http://{host}:{port}"
+    os.environ["PARLEY_WS_MANAGEMENT_ENDPOINT"] = url
+
+    gateway = pump = None
+    try:
+        app = importlib.import_module("app").app
+        from chalicelib.settings import get_settings
+        from local.gateway import Gateway, GatewayLimits
+        from local.provision import provision
+        from local.seed import seed_demo
+        from local.sqs_pump import SqsPump
+
+        settings = get_settings()
+        extra = ()
+        if settings.test_handlers:
+            from local.testing import ECHO_QUEUE
+
+            extra = (ECHO_QUEUE,)
+        provision(settings, extra)
+        demo = seed_demo(
+            options.demo_site_id, options.demo_admin_username, options.demo_admin_password, options.data_dir
+        )
+        gateway = Gateway(
+            app, stage=settings.stage, domain=f"{host}:{port}", concurrency=options.concurrency,
+            limits=GatewayLimits(idle_seconds=options.idle_seconds, max_lifetime_seconds=options.max_lifetime_seconds),
+        )
+        pump = SqsPump(app, region=settings.region)
+        pump.start()
+
+        def ready() -> None:
+            print(_banner(url, aws.endpoint, options, demo, started), flush=True)
+            if options.ready_file:
+                options.ready_file.write_text(
+                    json.dumps({"url": url, "aws_endpoint": aws.endpoint, "pid": os.getpid()})
+                )
+
+        asyncio.run(_serve(gateway, sock, ready))
+    finally:
+        if pump:
+            pump.stop()
+        if gateway:
+            gateway.close()
+        aws.stop()  # final snapshot
+        log.info("stopped; %d AWS write(s) this run", aws.writes)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    env = os.environ
+    parser = argparse.ArgumentParser(prog="python -m local", description="Run Parley's local stack.")
+    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env.get("PORT", "8000")), help="0 picks a free port")
+    parser.add_argument("--data-dir", default=env.get("PARLEY_DATA_DIR", ".parley"))
+    parser.add_argument("--in-memory", action="store_true", help="keep nothing on disk")
+    parser.add_argument("--fresh", action="store_true", default=env.get("FRESH", "") not in ("", "0"),
+                        help="start empty (deletes the saved local data)")
+    parser.add_argument("--test-handlers", action="store_true",
+                        default=env.get("PARLEY_TEST_HANDLERS", "") == "1", help="mount the e2e test handlers")
+    parser.add_argument("--ready-file", help="write the URLs as JSON here once serving")
+    parser.add_argument("--idle-seconds", type=float, default=float(env.get("PARLEY_WS_IDLE_SECONDS", "600")))
+    parser.add_argument("--max-lifetime-seconds", type=float,
+                        default=float(env.get("PARLEY_WS_MAX_LIFETIME_SECONDS", "7200")))
+    parser.add_argument("--concurrency", type=int, default=int(env.get("PARLEY_LOCAL_CONCURRENCY", "16")))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("werkzeug", "botocore", "pynamodb", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    options = StackOptions(
+        host=args.host,
+        port=args.port,
+        data_dir=None if args.in_memory else Path(args.data_dir),
+        fresh=args.fresh,
+        test_handlers=args.test_handlers,
+        ready_file=Path(args.ready_file) if args.ready_file else None,
+        idle_seconds=args.idle_seconds,
+        max_lifetime_seconds=args.max_lifetime_seconds,
+        concurrency=args.concurrency,
+        demo_site_id=env.get("PARLEY_DEMO_SITE_ID", "site_demo"),
+        demo_admin_username=env.get("PARLEY_DEMO_ADMIN_USERNAME", "admin"),
+        demo_admin_password=env.get("PARLEY_DEMO_ADMIN_PASSWORD") or None,
+    )
+    return run(options)

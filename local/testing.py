@@ -1,0 +1,100 @@
+"""Test-only handlers for the local stack's end-to-end tests. Never deployed.
+
+Mounted by app.py only on the local stage with PARLEY_TEST_HANDLERS=1:
+- the `echo` WebSocket dialect (`?dialect=echo`): echoes every frame back
+  through @connections via the app's one sender; `&reject=<status>` refuses the
+  handshake; a requested subprotocol is chosen (the first one offered);
+- an SQS consumer on the `test-echo` queue (Powertools batch processing):
+  a body {"id": ..., "fail_times": n} fails n times before it succeeds;
+  {"id": ..., "poison": true} always fails;
+- GET /_test/log: what those handlers saw, in order;
+- POST /_test/send: post a frame to any connection id through the sender.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice import Blueprint
+from chalice.app import SQSEvent
+
+from chalicelib.realtime import dialects, sender
+from chalicelib.resources import QueueSpec
+from chalicelib.settings import get_settings
+from chalicelib.store.connections import ConnectionRecord
+
+ECHO_QUEUE = QueueSpec(name="test-echo", visibility_timeout=1, max_receive_count=3, consumer_timeout=5, batch_size=5)
+
+bp = Blueprint(__name__)
+_log: list[dict[str, Any]] = []
+_log_lock = threading.Lock()
+_attempts: Counter[str] = Counter()
+
+
+def _record(entry: dict[str, Any]) -> None:
+    with _log_lock:
+        _log.append(entry)
+
+
+class EchoDialect:
+    name = "echo"
+
+    def matches(self, request: dialects.ConnectRequest) -> bool:
+        return request.query.get("dialect") == "echo"
+
+    def connect(self, request: dialects.ConnectRequest) -> dialects.ConnectResult:
+        reject = request.query.get("reject")
+        if reject and reject.isdigit():
+            return dialects.ConnectResult.reject(int(reject), "rejected on request")
+        offered = request.subprotocols()
+        _record({"event": "connect", "connection_id": request.connection_id})
+        return dialects.ConnectResult(
+            subprotocol=offered[0] if offered else None,
+            record=ConnectionRecord(connection_id=request.connection_id, dialect=self.name, endpoint=request.endpoint),
+        )
+
+    def message(self, connection: ConnectionRecord, body: str) -> None:
+        sender.send(connection.endpoint, connection.connection_id, body)
+
+    def disconnect(self, connection: ConnectionRecord, status_code: int | None, reason: str | None) -> None:
+        _record({"event": "disconnect", "connection_id": connection.connection_id, "status_code": status_code})
+
+
+dialects.register(EchoDialect())
+
+
+@bp.route("/_test/log", methods=["GET"])
+def test_log() -> dict[str, Any]:
+    with _log_lock:
+        return {"entries": list(_log)}
+
+
+@bp.route("/_test/send", methods=["POST"])
+def test_send() -> dict[str, Any]:
+    body = bp.current_request.json_body or {}
+    endpoint = get_settings().ws_management_endpoint or ""
+    return {"delivered": sender.send(endpoint, str(body.get("connection_id", "")), str(body.get("data", "")))}
+
+
+def _handle_echo_record(record: SQSRecord) -> None:
+    body = json.loads(record.body)
+    key = str(body.get("id"))
+    with _log_lock:
+        _attempts[key] += 1
+        attempt = _attempts[key]
+    if body.get("poison") or attempt <= int(body.get("fail_times", 0)):
+        _record({"event": "sqs_failed", "id": key, "attempt": attempt})
+        raise RuntimeError(f"failing {key} on attempt {attempt} as asked")
+    _record({"event": "sqs_processed", "id": key, "attempt": attempt})
+
+
+@bp.on_sqs_message(queue=get_settings().queue_name(ECHO_QUEUE.name), batch_size=ECHO_QUEUE.batch_size)
+def echo_worker(event: SQSEvent) -> dict[str, Any]:
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(
+        event=event.to_dict(), record_handler=_handle_echo_record, processor=processor, context=event.context
+    )
