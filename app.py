@@ -14,6 +14,8 @@ settings = get_settings()
 
 app = Chalice(app_name="parley")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
+# Uploads arrive as multipart; API Gateway must pass them to Lambda base64-encoded, untouched.
+app.api.binary_types.append("multipart/form-data")
 observability.install(app)
 app.register_blueprint(health_surface)
 

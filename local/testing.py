@@ -8,10 +8,12 @@ Mounted by app.py only on the local stage with PARLEY_TEST_HANDLERS=1:
   a body {"id": ..., "fail_times": n} fails n times before it succeeds;
   {"id": ..., "poison": true} always fails;
 - GET /_test/log: what those handlers saw, in order;
-- POST /_test/send: post a frame to any connection id through the sender.
+- POST /_test/send: post a frame to any connection id through the sender;
+- ANY /_test/echo-request/{name}: the request as the app received it.
 """
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections import Counter
@@ -78,6 +80,21 @@ def test_send() -> dict[str, Any]:
     body = bp.current_request.json_body or {}
     endpoint = get_settings().ws_management_endpoint or ""
     return {"delivered": sender.send(endpoint, str(body.get("connection_id", "")), str(body.get("data", "")))}
+
+
+@bp.route("/_test/echo-request/{name}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+          content_types=["application/json", "multipart/form-data", "application/octet-stream", "text/plain"])
+def test_echo_request(name: str) -> dict[str, Any]:
+    request = bp.current_request
+    raw = request.raw_body or b""
+    return {
+        "name": name,
+        "method": request.method,
+        "query": dict(request.query_params or {}),
+        "content_type": request.headers.get("content-type"),
+        "body_base64": base64.b64encode(raw if isinstance(raw, bytes) else raw.encode()).decode(),
+        "request_id": request.context.get("requestId"),
+    }
 
 
 def _handle_echo_record(record: SQSRecord) -> None:

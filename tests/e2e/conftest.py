@@ -1,0 +1,26 @@
+import boto3
+import pytest
+
+from local.harness import StackProcess
+
+# Short API Gateway timeouts so the idle/lifetime tests run in seconds; every
+# other test finishes with its socket well inside them.
+IDLE_SECONDS = 3
+MAX_LIFETIME_SECONDS = 6
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    process = StackProcess(
+        data_dir=tmp_path_factory.mktemp("stack-data"),
+        extra_args=["--idle-seconds", str(IDLE_SECONDS), "--max-lifetime-seconds", str(MAX_LIFETIME_SECONDS)],
+    )
+    process.start()
+    yield process
+    code = process.stop()
+    assert code == 0, process.log()
+
+
+def aws_client(stack, service):
+    return boto3.client(service, endpoint_url=stack.aws_endpoint, region_name="us-east-1",
+                        aws_access_key_id="local-only", aws_secret_access_key="local-only")
