@@ -8,6 +8,7 @@ from chalice.app import WebsocketEvent
 from chalicelib import observability
 from chalicelib.realtime import entrypoints as realtime
 from chalicelib.settings import get_settings
+from chalicelib.surfaces import console, customer_flow, public_api
 from chalicelib.surfaces.health import bp as health_surface
 
 settings = get_settings()
@@ -18,6 +19,9 @@ app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.api.binary_types.append("multipart/form-data")
 observability.install(app)
 app.register_blueprint(health_surface)
+app.register_blueprint(console.bp)
+app.register_blueprint(customer_flow.bp)
+app.register_blueprint(public_api.bp)
 
 
 @app.on_ws_connect()

@@ -20,6 +20,23 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class RateLimits:
+    """Requests per minute per principal and category (seed 000), and seed 003's API-key limits."""
+
+    auth: int = 10
+    messages: int = 60
+    file_upload: int = 20
+    analysis: int = 30
+    other: int = 100
+    api_key_per_minute: int = 100
+    api_key_burst_per_second: int = 20
+    enabled: bool = True
+
+    def per_minute(self, category: str) -> int:
+        return int(getattr(self, category))
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str
     region: str
@@ -35,6 +52,18 @@ class Settings:
     # only on the local stage and only when asked for.
     test_handlers: bool
     log_level: str
+    # Token signing: a secret of >= 32 bytes, from the environment (local, tests)
+    # or from Secrets Manager by ARN (deployed stages).
+    jwt_secret: str | None
+    jwt_secret_arn: str | None
+    jwt_issuer: str
+    access_token_seconds: int
+    refresh_token_seconds: int
+    visitor_token_seconds: int
+    # Who may call seed 004's POST /api/v1/agent/register: "open" (anyone; the
+    # local default) or "admin" (an admin's bearer token; dev/prod default).
+    agent_registration: str
+    rate_limits: RateLimits
 
     @property
     def is_local(self) -> bool:
@@ -49,6 +78,33 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{key} must not be negative")
+    return value
+
+
+def _rate_limits(env: Mapping[str, str]) -> RateLimits:
+    defaults = RateLimits()
+    return RateLimits(
+        auth=_int(env, "PARLEY_RATE_LIMIT_AUTH", defaults.auth),
+        messages=_int(env, "PARLEY_RATE_LIMIT_MESSAGES", defaults.messages),
+        file_upload=_int(env, "PARLEY_RATE_LIMIT_FILE_UPLOAD", defaults.file_upload),
+        analysis=_int(env, "PARLEY_RATE_LIMIT_ANALYSIS", defaults.analysis),
+        other=_int(env, "PARLEY_RATE_LIMIT_OTHER", defaults.other),
+        api_key_per_minute=_int(env, "PARLEY_RATE_LIMIT_API_KEY", defaults.api_key_per_minute),
+        api_key_burst_per_second=_int(env, "PARLEY_RATE_LIMIT_API_KEY_BURST", defaults.api_key_burst_per_second),
+        enabled=env.get("PARLEY_RATE_LIMITS", "on").lower() not in {"off", "0", "false"},
+    )
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     stage = env.get("PARLEY_STAGE", "local")
     if stage not in STAGES:
@@ -57,6 +113,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     test_handlers = _flag(env.get("PARLEY_TEST_HANDLERS"))
     if test_handlers and stage != "local":
         raise SettingsError("PARLEY_TEST_HANDLERS is only allowed on the local stage")
+    jwt_secret = env.get("PARLEY_JWT_SECRET") or None
+    if jwt_secret is not None and len(jwt_secret.encode()) < 32:
+        raise SettingsError("PARLEY_JWT_SECRET must be at least 32 bytes")
+    registration = env.get("PARLEY_AGENT_REGISTRATION", "open" if stage == "local" else "admin")
+    if registration not in {"open", "admin"}:
+        raise SettingsError("PARLEY_AGENT_REGISTRATION must be 'open' or 'admin'")
     return Settings(
         stage=stage,
         region=region,
@@ -68,6 +130,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ws_management_endpoint=env.get("PARLEY_WS_MANAGEMENT_ENDPOINT") or None,
         test_handlers=test_handlers,
         log_level=env.get("POWERTOOLS_LOG_LEVEL", "INFO"),
+        jwt_secret=jwt_secret,
+        jwt_secret_arn=env.get("PARLEY_JWT_SECRET_ARN") or None,
+        jwt_issuer=env.get("PARLEY_JWT_ISSUER", "parley"),
+        access_token_seconds=_int(env, "PARLEY_ACCESS_TOKEN_SECONDS", 3600),
+        refresh_token_seconds=_int(env, "PARLEY_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
+        visitor_token_seconds=_int(env, "PARLEY_VISITOR_TOKEN_SECONDS", 24 * 3600),
+        agent_registration=registration,
+        rate_limits=_rate_limits(env),
     )
 
 

@@ -12,7 +12,7 @@ import importlib
 import json
 import logging
 import os
-import shutil
+import secrets
 import signal
 import socket
 import sys
@@ -61,8 +61,21 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _wipe(data_dir: Path) -> None:
-    for name in ("aws-state.pickle", "demo-admin-password"):
+    for name in ("aws-state.pickle", "demo-admin-password", "jwt-secret"):
         (data_dir / name).unlink(missing_ok=True)
+
+
+def _local_signing_secret(data_dir: Path | None) -> str:
+    """LOCAL ONLY: a random token-signing secret kept beside the local data, so
+    tokens survive a restart. Deployed stages read theirs from Secrets Manager."""
+    path = data_dir / "jwt-secret" if data_dir else None
+    if path is not None and path.exists():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(48)
+    if path is not None:
+        path.write_text(secret + "\n")
+        path.chmod(0o600)
+    return secret
 
 
 def _banner(url: str, aws_endpoint: str, options: StackOptions, demo: object, started: float) -> str:
@@ -109,6 +122,8 @@ def run(options: StackOptions) -> int:
         options.data_dir.mkdir(parents=True, exist_ok=True)
         if options.fresh:
             _wipe(options.data_dir)
+    if not os.environ.get("PARLEY_JWT_SECRET"):
+        os.environ["PARLEY_JWT_SECRET"] = _local_signing_secret(options.data_dir)
 
     from local.aws import EmbeddedAws  # imports moto: after the env is set
 

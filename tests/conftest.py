@@ -17,5 +17,7 @@ os.environ.update(
         "AWS_SECRET_ACCESS_KEY": "testing-only",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
+        # TEST ONLY: a fixed signing secret (>= 32 bytes) so tokens verify within a run.
+        "PARLEY_JWT_SECRET": "test-only-signing-secret-0123456789abcdef",
     }
 )

@@ -4,10 +4,17 @@ These classes *are* the table definitions: the local stack creates the tables
 from them and infra/ reads their schema, so keys, indexes and TTL live here only.
 
 Table `chats` (single-table design; `kind` says what an item is)
-  entity            pk                     sk                 gsi1pk / gsi1sk
-  site              SITE#<site_id>         SITE               -
-  agent             AGENT#<agent_id>       AGENT              -
-  agent username    USERNAME#<username>    USERNAME           -      (unique lookup)
+  entity            pk                     sk                   gsi1pk / gsi1sk
+  site              SITE#<site_id>         SITE                 -
+  site member       SITE#<site_id>         MEMBER#<agent_id>    -      (agents of a site: one Query)
+  visitor           SITE#<site_id>         VISITOR#<visitor_id> SITE#<site_id>#SEEN / <last_seen>#<visitor_id>
+  agent             AGENT#<agent_id>       AGENT                -
+  agent username    USERNAME#<username>    USERNAME             -      (unique lookup, lower-cased)
+  agent email       EMAIL#<email>          EMAIL                -      (unique lookup, lower-cased)
+  agent session     SESSION#<session_id>   SESSION              -      (refresh family; TTL)
+  API key           APIKEY#<sha256(key)>   APIKEY               SITE#<site_id>#APIKEYS / <created_at>#<key_id>
+  rate counter      RATE#<key>#<window>    RATE                 -      (TTL)
+  "Agent + session" on every agent request is one BatchGetItem of two keys.
   Later entities (visitors, conversations, messages, ...) add their rows to
   this list. `gsi1` and `gsi2` are overloaded indexes; every read on a request
   path is a GetItem or a Query on the table or one of them — never a Scan.
@@ -22,6 +29,7 @@ Table `connections` (live WebSocket connections, TTL 2 h like API Gateway's cap)
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
@@ -83,6 +91,7 @@ class SiteItem(ChatItem, discriminator="site"):
     domain = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="active")
     widget_config = JSONAttribute(null=True)
+    active_conversations = NumberAttribute(default=0)
 
     @staticmethod
     def key(site_id: str) -> tuple[str, str]:
@@ -97,6 +106,8 @@ class AgentItem(ChatItem, discriminator="agent"):
     site_ids = ListAttribute(of=UnicodeAttribute, default=list)
     password_hash = UnicodeAttribute()
     status = UnicodeAttribute(default="offline")
+    name = UnicodeAttribute(null=True)
+    last_seen = UTCDateTimeAttribute(null=True)
 
     @staticmethod
     def key(agent_id: str) -> tuple[str, str]:
@@ -111,6 +122,99 @@ class AgentUsernameItem(ChatItem, discriminator="agent_username"):
     @staticmethod
     def key(username: str) -> tuple[str, str]:
         return f"USERNAME#{username.lower()}", "USERNAME"
+
+
+class AgentEmailItem(ChatItem, discriminator="agent_email"):
+    agent_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(email: str) -> tuple[str, str]:
+        return f"EMAIL#{email.lower()}", "EMAIL"
+
+
+class SiteMemberItem(ChatItem, discriminator="site_member"):
+    """An agent listed under a site; presentational fields are copied and kept in step."""
+
+    site_id = UnicodeAttribute()
+    agent_id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    role = UnicodeAttribute()
+    status = UnicodeAttribute(default="offline")
+    last_seen = UTCDateTimeAttribute(null=True)
+    active_conversations = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(site_id: str, agent_id: str) -> tuple[str, str]:
+        return f"SITE#{site_id}", f"MEMBER#{agent_id}"
+
+
+class VisitorItem(ChatItem, discriminator="visitor"):
+    site_id = UnicodeAttribute()
+    visitor_id = UnicodeAttribute()
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    metadata = JSONAttribute(null=True)
+    status = UnicodeAttribute(default="offline")
+    first_seen = UTCDateTimeAttribute()
+    last_seen = UTCDateTimeAttribute()
+    total_conversations = NumberAttribute(default=0)
+    unread_count = NumberAttribute(default=0)
+    last_message_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(site_id: str, visitor_id: str) -> tuple[str, str]:
+        return f"SITE#{site_id}", f"VISITOR#{visitor_id}"
+
+    @staticmethod
+    def seen_index_key(site_id: str) -> str:
+        return f"SITE#{site_id}#SEEN"
+
+
+class SessionItem(ChatItem, discriminator="session"):
+    """An agent's login: the refresh-token family. Revoked on logout or on reuse of a rotated token."""
+
+    session_id = UnicodeAttribute()
+    agent_id = UnicodeAttribute()
+    current_hash = UnicodeAttribute()
+    used_hashes = ListAttribute(of=UnicodeAttribute, default=list)
+    generation = NumberAttribute(default=0)
+    revoked = BooleanAttribute(default=False)
+    revoked_reason = UnicodeAttribute(null=True)
+    last_used_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(session_id: str) -> tuple[str, str]:
+        return f"SESSION#{session_id}", "SESSION"
+
+
+class ApiKeyItem(ChatItem, discriminator="api_key"):
+    key_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    prefix = UnicodeAttribute()
+    key_hash = UnicodeAttribute()
+    created_by = UnicodeAttribute(null=True)
+    last_used_at = UTCDateTimeAttribute(null=True)
+    revoked_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(key_hash: str) -> tuple[str, str]:
+        return f"APIKEY#{key_hash}", "APIKEY"
+
+    @staticmethod
+    def site_index_key(site_id: str) -> str:
+        return f"SITE#{site_id}#APIKEYS"
+
+
+class RateCounterItem(ChatItem, discriminator="rate_counter"):
+    hits = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(bucket: str, window_start: int, seconds: int) -> tuple[str, str]:
+        return f"RATE#{bucket}#{window_start}#{seconds}", "RATE"
 
 
 class _AudienceIndex(GlobalSecondaryIndex["ConnectionItem"]):

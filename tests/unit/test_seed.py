@@ -6,7 +6,7 @@ from local.seed import seed_demo
 def test_demo_tenant_is_created_once_and_its_generated_password_kept(aws, tmp_path):
     first = seed_demo("site_demo", "admin", None, tmp_path)
     assert first.created and first.admin_password
-    admin = tenants.find_agent_by_username("admin")
+    admin = tenants.find_agent_item("admin")
     assert admin.role == "admin" and admin.site_ids == ["site_demo"]
     assert verify_password(admin.password_hash, first.admin_password)
     assert admin.password_hash != first.admin_password
@@ -17,6 +17,6 @@ def test_demo_tenant_is_created_once_and_its_generated_password_kept(aws, tmp_pa
 
 def test_a_configured_password_is_used_and_not_written_to_disk(aws, tmp_path):
     demo = seed_demo("site_x", "owner", "correct horse battery", tmp_path)
-    assert verify_password(tenants.find_agent_by_username("owner").password_hash, "correct horse battery")
+    assert verify_password(tenants.find_agent_item("owner").password_hash, "correct horse battery")
     assert demo.admin_password == "correct horse battery"
     assert not (tmp_path / "demo-admin-password").exists()

@@ -65,4 +65,5 @@ def test_usernames_are_unique_case_insensitively(aws):
     assert tenants.create_agent_if_username_free(first) is True
     assert tenants.create_agent_if_username_free(second) is False
     assert tenants.find_agent_by_username("ALICE").agent_id == "a1"
+    assert tenants.list_members("s")[0].username == "Alice"  # listed under its site
     assert tenants.find_agent_by_username("bob") is None

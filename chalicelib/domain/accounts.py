@@ -1,0 +1,96 @@
+"""Agents' accounts: login, refresh with rotation and reuse detection, logout, authentication.
+
+DynamoDB requests: login = 2 GetItem (pointer, agent) + 1 PutItem (session)
+[+1 UpdateItem when the password hash is upgraded]; refresh = 1 GetItem +
+1 UpdateItem; logout = 1 UpdateItem; authenticating an agent request =
+1 BatchGetItem (session + agent).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+
+from chalicelib.auth import passwords, tokens
+from chalicelib.domain.errors import InvalidCredentials, Unauthorized
+from chalicelib.domain.identity import Agent, AgentPrincipal
+from chalicelib.settings import get_settings
+from chalicelib.store import sessions, tenants
+from chalicelib.store.base import now
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    agent: Agent
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    # Verified against when the user does not exist, so both failures cost the same time.
+    return passwords.hash_password("decoy password, never valid")
+
+
+def _issue(agent: Agent, session_id: str, secret: str) -> IssuedTokens:
+    settings = get_settings()
+    access = tokens.issue(tokens.AGENT_ACCESS, agent.agent_id, settings.access_token_seconds, {"sid": session_id})
+    return IssuedTokens(agent, access, tokens.refresh_token(session_id, secret), settings.access_token_seconds)
+
+
+def login(login_name: str, password: str, site_id: str | None = None) -> IssuedTokens:
+    """Unknown user, wrong password and a site the agent is not in all answer the same 401."""
+    item = tenants.find_agent_item(login_name)
+    if item is None:
+        passwords.verify_password(_decoy_hash(), password)
+        raise InvalidCredentials()
+    if not passwords.verify_password(item.password_hash, password):
+        raise InvalidCredentials()
+    agent = tenants.agent_of(item)
+    if site_id is not None and site_id not in agent.site_ids:
+        raise InvalidCredentials()
+    if passwords.needs_rehash(item.password_hash):
+        tenants.set_password_hash(agent.agent_id, passwords.hash_password(password))
+    session_id = uuid.uuid4().hex
+    secret = tokens.new_refresh_secret()
+    sessions.create(session_id, agent.agent_id, tokens.secret_hash(secret), get_settings().refresh_token_seconds)
+    return _issue(agent, session_id, secret)
+
+
+def refresh(refresh_token: str) -> IssuedTokens:
+    """Rotate: the presented token is spent. Presenting a spent token revokes the whole session."""
+    session_id, secret = tokens.parse_refresh_token(refresh_token)
+    presented = tokens.secret_hash(secret)
+    session = sessions.get(session_id)
+    if session is None or session.revoked or (session.expires_at is not None and session.expires_at <= now()):
+        raise Unauthorized("Refresh token is no longer valid")
+    if presented in session.used_hashes:
+        sessions.revoke(session_id, "refresh token reuse")
+        raise Unauthorized("Refresh token was already used; the session has been revoked")
+    if presented != session.current_hash:
+        raise Unauthorized("Invalid refresh token")
+    new_secret = tokens.new_refresh_secret()
+    if not sessions.rotate(session_id, presented, tokens.secret_hash(new_secret)):
+        # Someone rotated this very token first: a second use of one refresh token.
+        sessions.revoke(session_id, "refresh token reuse")
+        raise Unauthorized("Refresh token was already used; the session has been revoked")
+    agent = tenants.get_agent(session.agent_id)
+    if agent is None:
+        raise Unauthorized("Refresh token is no longer valid")
+    return _issue(agent, session_id, new_secret)
+
+
+def logout(principal: AgentPrincipal) -> None:
+    sessions.revoke(principal.session_id, "logout")
+
+
+def authenticate(access_token: str) -> AgentPrincipal:
+    claims = tokens.verify(tokens.AGENT_ACCESS, access_token)
+    session_id = claims.get("sid")
+    if not isinstance(session_id, str):
+        raise Unauthorized("Invalid token")
+    session, agent = sessions.get_with_agent(session_id, claims["sub"])
+    if session is None or session.revoked or session.agent_id != claims["sub"] or agent is None:
+        raise Unauthorized("Session has ended")
+    return AgentPrincipal(agent=agent, session_id=session_id)

@@ -1,0 +1,161 @@
+"""Who is who: sites, agents, visitors, API keys, and the principals that call the API."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Union
+
+from chalicelib.domain.errors import Forbidden, NotFound
+
+ROLES = ("admin", "support_agent")
+AGENT_STATUSES = ("online", "away", "offline")
+SITE_STATUSES = ("active", "suspended")
+
+
+@dataclass(frozen=True)
+class Site:
+    site_id: str
+    name: str
+    domain: str | None
+    status: str
+    widget_config: dict[str, Any]
+    created_at: datetime
+    active_conversations: int = 0
+
+
+@dataclass(frozen=True)
+class Agent:
+    agent_id: str
+    username: str
+    email: str | None
+    role: str
+    site_ids: tuple[str, ...]
+    status: str
+    created_at: datetime
+    last_seen: datetime | None = None
+    name: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+
+@dataclass(frozen=True)
+class SiteMember:
+    """An agent as listed under one site (copied fields kept in step by store/)."""
+
+    site_id: str
+    agent_id: str
+    username: str
+    email: str | None
+    role: str
+    status: str
+    last_seen: datetime | None
+    active_conversations: int = 0
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Visitor:
+    site_id: str
+    visitor_id: str  # client-generated
+    id: str  # server-generated
+    name: str
+    email: str | None
+    metadata: dict[str, Any]
+    status: str
+    first_seen: datetime
+    last_seen: datetime
+    total_conversations: int = 0
+    unread_count: int = 0
+    last_message_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key_id: str
+    site_id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    created_by: str | None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+# -- principals ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgentPrincipal:
+    agent: Agent
+    session_id: str
+    kind: str = field(default="agent", init=False)
+
+    @property
+    def id(self) -> str:
+        return self.agent.agent_id
+
+    @property
+    def is_admin(self) -> bool:
+        return self.agent.role == "admin"
+
+    def can_access(self, site_id: str) -> bool:
+        return site_id in self.agent.site_ids
+
+
+@dataclass(frozen=True)
+class VisitorPrincipal:
+    site_id: str
+    visitor_id: str
+    kind: str = field(default="visitor", init=False)
+
+    @property
+    def id(self) -> str:
+        return self.visitor_id
+
+    def can_access(self, site_id: str) -> bool:
+        return site_id == self.site_id
+
+
+@dataclass(frozen=True)
+class ApiKeyPrincipal:
+    key: ApiKey
+    kind: str = field(default="api_key", init=False)
+
+    @property
+    def id(self) -> str:
+        return self.key.key_id
+
+    @property
+    def site_id(self) -> str:
+        return self.key.site_id
+
+    def can_access(self, site_id: str) -> bool:
+        return site_id == self.key.site_id
+
+
+Principal = Union[AgentPrincipal, VisitorPrincipal, ApiKeyPrincipal]
+
+
+def require_site(principal: Principal, site_id: str) -> None:
+    """A site named in a query or body that the caller may not touch: 403, nothing changes."""
+    if not principal.can_access(site_id):
+        raise Forbidden("No access to this site")
+
+
+def require_site_object(principal: Principal, site_id: str, what: str = "Resource") -> None:
+    """An object of another site is indistinguishable from a missing one: 404."""
+    if not principal.can_access(site_id):
+        raise NotFound(f"{what} not found")
+
+
+def require_admin(principal: Principal, site_id: str | None = None) -> AgentPrincipal:
+    if not isinstance(principal, AgentPrincipal) or not principal.is_admin:
+        raise Forbidden("Administrators only")
+    if site_id is not None:
+        require_site_object(principal, site_id, "Site")
+    return principal

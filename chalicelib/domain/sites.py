@@ -1,0 +1,88 @@
+"""Sites (tenants) and their API keys."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chalicelib.auth import api_keys as key_format
+from chalicelib.domain.errors import NotFound, Unauthorized, ValidationFailed
+from chalicelib.domain.identity import SITE_STATUSES, AgentPrincipal, ApiKey, ApiKeyPrincipal, Site
+from chalicelib.store import api_keys, tenants
+
+SITE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")
+WIDGET_FIELDS = {
+    "primary_color", "welcome_message", "offline_message", "shape", "position", "button_text", "domains",
+    "branding", "color", "language",
+}
+LANGUAGES = ("en", "uz", "ru")  # the workspace language of seed 003's error messages
+
+
+def get(site_id: str) -> Site:
+    site = tenants.get_site(site_id)
+    if site is None:
+        raise NotFound("Site not found")
+    return site
+
+
+def validate_widget_config(config: Any) -> dict[str, Any]:
+    if not isinstance(config, dict):
+        raise ValidationFailed("widget_config must be an object", {"field": "widget_config"})
+    unknown = sorted(set(config) - WIDGET_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"unknown widget_config fields: {', '.join(unknown)}", {"fields": unknown})
+    if "language" in config and config["language"] not in LANGUAGES:
+        raise ValidationFailed(f"language must be one of {', '.join(LANGUAGES)}", {"field": "widget_config.language"})
+    return config
+
+
+def create(admin: AgentPrincipal, site_id: str, name: str, domain: str | None,
+           widget_config: dict[str, Any]) -> Site:
+    if not SITE_ID.match(site_id):
+        raise ValidationFailed("site_id must be 3-64 lower-case letters, digits, '_' or '-'", {"field": "site_id"})
+    return tenants.create_site_with_admin(site_id, name, domain, validate_widget_config(widget_config),
+                                          admin.agent.agent_id)
+
+
+def update(site_id: str, changes: dict[str, Any]) -> Site:
+    if "status" in changes and changes["status"] not in SITE_STATUSES:
+        raise ValidationFailed(f"status must be one of {', '.join(SITE_STATUSES)}", {"field": "status"})
+    if "widget_config" in changes:
+        merged = {**get(site_id).widget_config, **validate_widget_config(changes["widget_config"])}
+        changes = {**changes, "widget_config": merged}
+    return tenants.update_site(site_id, changes)
+
+
+# -- API keys -----------------------------------------------------------------------------------
+
+def create_api_key(site_id: str, name: str, created_by: str) -> tuple[ApiKey, str]:
+    """(the stored key, the secret shown this once). 1 PutItem."""
+    secret, key_id, key_hash, prefix = key_format.generate()
+    return api_keys.create(key_id, key_hash, site_id, name, prefix, created_by), secret
+
+
+def list_api_keys(site_id: str) -> list[ApiKey]:
+    """1 Query."""
+    return [key for key, _ in api_keys.list_for_site(site_id)]
+
+
+def revoke_api_key(site_id: str, key_id: str) -> ApiKey:
+    """1 Query + 1 UpdateItem."""
+    for key, key_hash in api_keys.list_for_site(site_id):
+        if key.key_id == key_id:
+            return api_keys.revoke(key_hash)
+    raise NotFound("API key not found")
+
+
+def authenticate_api_key(secret: str) -> ApiKeyPrincipal:
+    """1 GetItem (+1 UpdateItem at most once a minute for last_used_at)."""
+    if not key_format.looks_like_key(secret):
+        raise Unauthorized("Invalid API key")
+    presented = key_format.hash_key(secret)
+    found = api_keys.find_by_hash(presented)
+    if found is None or not key_format.same_hash(found[1], presented):
+        raise Unauthorized("Invalid API key")
+    key = found[0]
+    if not key.active:
+        raise Unauthorized("API key has been revoked")
+    api_keys.touch(presented, key.last_used_at)
+    return ApiKeyPrincipal(key=key)

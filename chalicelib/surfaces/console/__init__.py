@@ -1,0 +1,33 @@
+"""Seed 000: the support console and visitor widget API under /api/v1.
+
+Envelope: {"success": true, "data": ...} on success,
+{"success": false, "error": {"code", "message"}} on failure.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.errors import DomainError
+from chalicelib.surfaces.http import Call, Surface
+
+
+def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.details:
+        body["details"] = error.details
+    return error.status, {"success": False, "error": body}
+
+
+def ok(data: Any = None, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"success": True}
+    if data is not None:
+        body["data"] = data
+    body.update(extra)
+    return body
+
+
+surface = Surface(__name__, render_error)
+bp = surface.blueprint
+
+# Route modules register on `surface` when imported.
+from chalicelib.surfaces.console import admin, agents, auth, sites, visitors  # noqa: E402,F401

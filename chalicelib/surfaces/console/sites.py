@@ -1,0 +1,43 @@
+"""Seed 000 section 2: the sites an agent works on."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain import sites
+from chalicelib.domain.identity import Principal, Site, require_site_object
+from chalicelib.store import tenants
+from chalicelib.surfaces import params
+from chalicelib.surfaces.console import ok, surface
+from chalicelib.surfaces.http import Call, agent, agent_or_visitor
+from chalicelib.surfaces.render import iso
+
+
+def site_view(site: Site) -> dict[str, Any]:
+    return {
+        "id": site.site_id,
+        "name": site.name,
+        "domain": site.domain,
+        "widget_config": site.widget_config,
+        "created_at": iso(site.created_at),
+        "status": site.status,
+    }
+
+
+@surface.route("/api/v1/sites/{site_id}", methods=["GET"], auth=agent_or_visitor)
+def get_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any]:
+    require_site_object(principal, site_id, "Site")
+    return ok(site_view(sites.get(site_id)))
+
+
+@surface.route("/api/v1/sites", methods=["GET"], auth=agent)
+def list_sites(call: Call, principal: Any) -> dict[str, Any]:
+    page, limit = params.page(call.query)
+    site_ids = list(principal.agent.site_ids)
+    chosen = site_ids[(page - 1) * limit : page * limit]
+    return ok({
+        "sites": [
+            {"id": s.site_id, "name": s.name, "domain": s.domain, "active_conversations": s.active_conversations}
+            for s in tenants.get_sites(chosen)
+        ],
+        "pagination": {"page": page, "limit": limit, "total": len(site_ids)},
+    })

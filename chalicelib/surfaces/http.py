@@ -1,0 +1,164 @@
+"""What every surface shares: request parsing, authentication, rate limits and error rendering.
+
+A surface declares routes with `Surface.route(...)`; the view gets a `Call`
+(the parsed request) and, when the route authenticates, the principal. Any
+DomainError becomes that surface's error envelope with the right status;
+anything unexpected is logged and rendered as the surface's 500, never as
+Chalice's own error body.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.domain import accounts, limits, sites, visitors
+from chalicelib.domain.errors import DomainError, ServerError, Unauthorized, ValidationFailed
+from chalicelib.domain.identity import Principal
+from chalicelib.observability import logger
+
+MAX_JSON_BODY = 256 * 1024
+
+
+@dataclass
+class Call:
+    request: Request
+    rate_headers: dict[str, str] = field(default_factory=dict)
+    principal: Principal | None = None
+    _body: dict[str, Any] | None = None
+
+    def header(self, name: str) -> str | None:
+        return self.request.headers.get(name)
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(self.request.query_params or {})
+
+    @property
+    def source_ip(self) -> str:
+        return str((self.request.context.get("identity") or {}).get("sourceIp") or "unknown")
+
+    @property
+    def request_id(self) -> str:
+        return str(self.request.context.get("requestId") or "")
+
+    def bearer(self) -> str | None:
+        value = self.header("authorization") or ""
+        scheme, _, token = value.partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+    def body(self) -> dict[str, Any]:
+        """The JSON object in the body ({} when empty); anything else is a VALIDATION_ERROR."""
+        if self._body is None:
+            raw = self.request.raw_body or b""
+            if len(raw) > MAX_JSON_BODY:
+                raise ValidationFailed("Request body is too large")
+            if not raw.strip():
+                self._body = {}
+            else:
+                try:
+                    parsed = json.loads(raw)
+                except (ValueError, UnicodeDecodeError):
+                    raise ValidationFailed("Request body must be valid JSON") from None
+                if not isinstance(parsed, dict):
+                    raise ValidationFailed("Request body must be a JSON object")
+                self._body = parsed
+        return self._body
+
+
+@dataclass
+class Reply:
+    body: Any
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# -- authentication resolvers: Call -> Principal ---------------------------------------------------
+
+def agent(call: Call) -> Principal:
+    token = call.bearer()
+    if token is None:
+        raise Unauthorized("Missing bearer token")
+    return accounts.authenticate(token)
+
+
+def visitor(call: Call) -> Principal:
+    token = call.header("x-visitor-token")
+    if not token:
+        raise Unauthorized("Missing X-Visitor-Token")
+    return visitors.authenticate(token)
+
+
+def agent_or_visitor(call: Call) -> Principal:
+    """Agents send a bearer token, visitors X-Visitor-Token (seed 000)."""
+    if call.header("authorization"):
+        return agent(call)
+    if call.header("x-visitor-token"):
+        return visitor(call)
+    raise Unauthorized("Missing Authorization or X-Visitor-Token")
+
+
+def api_key(call: Call) -> Principal:
+    token = call.bearer()
+    if token is None:
+        raise Unauthorized("Missing API key")
+    return sites.authenticate_api_key(token)
+
+
+Authenticator = Callable[[Call], Principal]
+ErrorRenderer = Callable[[DomainError, Call], tuple[int, Any]]
+
+
+class Surface:
+    """One seed document's routes on one Blueprint, with its error envelope."""
+
+    def __init__(self, import_name: str, render_error: ErrorRenderer) -> None:
+        self.blueprint = Blueprint(import_name)
+        self._render_error = render_error
+
+    def route(self, path: str, methods: Iterable[str] = ("GET",), *, auth: Authenticator | None = None,
+              limit: str = "other") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """limit: a rate-limit category; "auth" is counted per client IP before anything else."""
+
+        def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(view)
+            def handler(**params: str) -> Response:
+                call = Call(self.blueprint.current_request)
+                try:
+                    if limit == "auth" or auth is None:
+                        self._count(call, limit, f"ip:{call.source_ip}")
+                    if auth is not None:
+                        call.principal = auth(call)
+                        if limit != "auth":
+                            category = "api_key" if call.principal.kind == "api_key" else limit
+                            self._count(call, category, f"{call.principal.kind}:{call.principal.id}")
+                    result = view(call, **params) if auth is None else view(call, call.principal, **params)
+                    reply = result if isinstance(result, Reply) else Reply(result)
+                    return Response(body=reply.body, status_code=reply.status,
+                                    headers={**call.rate_headers, **reply.headers})
+                except DomainError as error:
+                    return self._error(error, call)
+                except Exception:  # a bug: logged with the request id, rendered in this surface's shape
+                    logger.exception("unhandled error", extra={"path": path})
+                    return self._error(ServerError(), call)
+
+            self.blueprint.route(path, methods=list(methods), content_types=["*/*"])(handler)
+            return handler
+
+        return decorate
+
+    def _count(self, call: Call, category: str, caller: str) -> None:
+        decision = limits.check(category, caller)
+        if decision is not None:
+            call.rate_headers = decision.headers()
+
+    def _error(self, error: DomainError, call: Call) -> Response:
+        status, body = self._render_error(error, call)
+        headers = {**call.rate_headers, **error.headers}
+        if status == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return Response(body=body, status_code=status, headers=headers)

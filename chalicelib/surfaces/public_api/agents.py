@@ -1,0 +1,27 @@
+"""Seed 003 Agents API: GET /v1/agents (the key's workspace)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain import agents
+from chalicelib.domain.identity import ApiKeyPrincipal
+from chalicelib.surfaces.http import Call, api_key
+from chalicelib.surfaces.public_api import surface
+
+ROLE_NAMES = {"admin": "admin", "support_agent": "operator"}
+
+
+@surface.route("/v1/agents", methods=["GET"], auth=api_key)
+def list_agents(call: Call, principal: ApiKeyPrincipal) -> dict[str, Any]:
+    return {"data": [
+        {
+            "id": m.agent_id,
+            "name": m.name or m.username,
+            "email": m.email,
+            "role": ROLE_NAMES.get(m.role, m.role),
+            "status": m.status,
+            "active_chats": m.active_conversations,
+            "total_chats": 0,  # filled by the conversations issue's counters
+        }
+        for m in agents.members(principal.site_id)
+    ]}
