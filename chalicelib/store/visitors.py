@@ -5,10 +5,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from chalicelib.domain.identity import Visitor
-from chalicelib.store.base import is_condition_failure, now
+from chalicelib.store.base import now
 from chalicelib.store.models import VisitorItem
 
 
@@ -35,35 +33,27 @@ def get_visitor(site_id: str, visitor_id: str) -> Visitor | None:
 
 def register(site_id: str, visitor_id: str, name: str, email: str | None,
              metadata: dict[str, Any]) -> tuple[Visitor, bool]:
-    """Create the visitor, or refresh the one that exists. (visitor, created).
-
-    New: 1 conditional PutItem. Existing: that PutItem fails, then 1 UpdateItem.
-    """
+    """Create the visitor, or refresh the one that exists: 1 UpdateItem either way. (visitor, created)."""
     seen = now()
-    pk, sk = VisitorItem.key(site_id, visitor_id)
-    item = VisitorItem(
-        pk=pk, sk=sk, site_id=site_id, visitor_id=visitor_id, id=f"visitor_{uuid.uuid4().hex[:16]}", name=name,
-        email=email, metadata=metadata, first_seen=seen, last_seen=seen, created_at=seen,
-        gsi1pk=VisitorItem.seen_index_key(site_id), gsi1sk=_seen_sort_key(seen, visitor_id),
-    )
-    try:
-        item.save(condition=VisitorItem.pk.does_not_exist())
-        return visitor_of(item), True
-    except PutError as error:
-        if not is_condition_failure(error):
-            raise
-    existing = VisitorItem(pk, sk)
+    item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
     actions = [
+        VisitorItem.kind.set(VisitorItem),
+        VisitorItem.site_id.set(site_id),
+        VisitorItem.visitor_id.set(visitor_id),
+        VisitorItem.id.set(VisitorItem.id | f"visitor_{uuid.uuid4().hex[:16]}"),
+        VisitorItem.first_seen.set(VisitorItem.first_seen | seen),
+        VisitorItem.created_at.set(VisitorItem.created_at | seen),
         VisitorItem.name.set(name),
         VisitorItem.last_seen.set(seen),
+        VisitorItem.gsi1pk.set(VisitorItem.seen_index_key(site_id)),
         VisitorItem.gsi1sk.set(_seen_sort_key(seen, visitor_id)),
     ]
     if email is not None:
         actions.append(VisitorItem.email.set(email))
     if metadata:
         actions.append(VisitorItem.metadata.set(metadata))
-    existing.update(actions=actions)
-    return visitor_of(existing), False
+    item.update(actions=actions)
+    return visitor_of(item), item.first_seen == seen
 
 
 def active_since(site_id: str, since: datetime, limit: int = 200) -> list[Visitor]:

@@ -7,6 +7,9 @@ from local.harness import StackProcess
 # other test finishes with its socket well inside them.
 IDLE_SECONDS = 3
 MAX_LIFETIME_SECONDS = 6
+DEMO_PASSWORD = "e2e-demo-admin-password"  # TEST ONLY
+# Login brute-force limits are asserted in the unit tests; here many tests log in from one IP.
+STACK_ENV = {"PARLEY_DEMO_ADMIN_PASSWORD": DEMO_PASSWORD, "PARLEY_RATE_LIMIT_AUTH": "1000"}
 
 
 @pytest.fixture(scope="session")
@@ -14,6 +17,7 @@ def stack(tmp_path_factory):
     process = StackProcess(
         data_dir=tmp_path_factory.mktemp("stack-data"),
         extra_args=["--idle-seconds", str(IDLE_SECONDS), "--max-lifetime-seconds", str(MAX_LIFETIME_SECONDS)],
+        env=STACK_ENV,
     )
     process.start()
     yield process
