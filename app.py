@@ -3,13 +3,15 @@
 No logic lives here; see chalicelib/ (DESIGN: surfaces -> domain -> store).
 """
 from chalice import Chalice
-from chalice.app import WebsocketEvent
+from chalice.app import SQSEvent, WebsocketEvent
 
 from chalicelib import observability
+from chalicelib.dispatch import listeners  # noqa: F401  (registers every event listener)
 from chalicelib.realtime import entrypoints as realtime
 from chalicelib.settings import get_settings
 from chalicelib.surfaces import console, customer_flow, public_api
 from chalicelib.surfaces.health import bp as health_surface
+from chalicelib.workers import events as events_worker
 
 settings = get_settings()
 
@@ -37,6 +39,11 @@ def ws_message(event: WebsocketEvent) -> dict:
 @app.on_ws_disconnect()
 def ws_disconnect(event: WebsocketEvent) -> dict:
     return realtime.on_disconnect(event)
+
+
+@app.on_sqs_message(queue=settings.queue_name("events"), batch_size=10)
+def process_events(event: SQSEvent) -> dict:
+    return events_worker.handle_batch(event.to_dict(), event.context)
 
 
 if settings.test_handlers:

@@ -17,7 +17,11 @@ def now() -> datetime:
 
 
 def transaction() -> TransactWrite:
-    """A TransactWriteItems batch on a connection shared by this process."""
+    """A TransactWriteItems batch on a connection shared by this process.
+
+    PynamoDB sends condition checks, then deletes, then puts, then updates,
+    whatever order they were added in; cancellation reasons follow that order.
+    """
     global _connection
     if _connection is None:
         _connection = Connection(region=get_settings().region)

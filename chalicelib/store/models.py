@@ -14,7 +14,22 @@ Table `chats` (single-table design; `kind` says what an item is)
   agent session     SESSION#<session_id>   SESSION              -      (refresh family; TTL)
   API key           APIKEY#<sha256(key)>   APIKEY               SITE#<site_id>#APIKEYS / <created_at>#<key_id>
   rate counter      RATE#<key>#<window>    RATE                 -      (TTL)
+  conversation      CONV#<conv_id>         ~CONV                gsi1: SITE#<site>#CONVS#<status> / <activity>
+                                                                gsi2: SITE#<site>#CONVS / <activity>
+                                                                gsi3: SITE#<site>#AGENT#<agent> / <status>#<activity>
+                                                                gsi4: SITE#<site>#VISITOR#<visitor> / <activity>
+  message           CONV#<conv_id>         MSG#<seq:010d>       -
+  idempotency key   CONV#<conv_id>         IDEM#<key>           -      (points at the message's seq)
+  list counter      CONVCOUNT#<site>#<s>   COUNT                gsi1 or gsi2: the list's partition / ~COUNT
+  site stats/day    STATS#<site>#<day>     SITE                 -
+  agent stats/day   STATS#AGENT#<a>#<day>  AGENT                -
+  notification      NOTIF#<agent_id>       <occurred>#<event>   -      (TTL 30 days)
+  unread counter    NOTIF#<agent_id>       ~UNREAD              -
   "Agent + session" on every agent request is one BatchGetItem of two keys.
+  A conversation sorts after its messages ("~CONV" > "MSG#..."), so one
+  descending Query returns the conversation and its latest messages; a list
+  counter sorts first in its list's partition, so one Query returns the total
+  and the page.
   Later entities (visitors, conversations, messages, ...) add their rows to
   this list. `gsi1` and `gsi2` are overloaded indexes; every read on a request
   path is a GetItem or a Query on the table or one of them — never a Scan.
@@ -27,6 +42,8 @@ Table `connections` (live WebSocket connections, TTL 2 h like API Gateway's cap)
   on audience-index; a connection's own rows are one Query on pk.
 """
 from __future__ import annotations
+
+import types
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -64,6 +81,24 @@ class _Gsi2(GlobalSecondaryIndex["ChatItem"]):
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
+class _Gsi3(GlobalSecondaryIndex["ChatItem"]):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class _Gsi4(GlobalSecondaryIndex["ChatItem"]):
+    class Meta:
+        index_name = "gsi4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True)
+    gsi4sk = UnicodeAttribute(range_key=True)
+
+
 class ChatItem(Model):
     """Base of every item in the `chats` table."""
 
@@ -78,11 +113,17 @@ class ChatItem(Model):
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi4pk = UnicodeAttribute(null=True)
+    gsi4sk = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
 
     gsi1 = _Gsi1()
     gsi2 = _Gsi2()
+    gsi3 = _Gsi3()
+    gsi4 = _Gsi4()
 
 
 class SiteItem(ChatItem, discriminator="site"):
@@ -144,6 +185,7 @@ class SiteMemberItem(ChatItem, discriminator="site_member"):
     status = UnicodeAttribute(default="offline")
     last_seen = UTCDateTimeAttribute(null=True)
     active_conversations = NumberAttribute(default=0)
+    closed_conversations = NumberAttribute(default=0)
 
     @staticmethod
     def key(site_id: str, agent_id: str) -> tuple[str, str]:
@@ -215,6 +257,130 @@ class RateCounterItem(ChatItem, discriminator="rate_counter"):
     @staticmethod
     def key(bucket: str, window_start: int, seconds: int) -> tuple[str, str]:
         return f"RATE#{bucket}#{window_start}#{seconds}", "RATE"
+
+
+class ConversationItem(ChatItem, discriminator="conversation"):
+    conversation_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    visitor_id = UnicodeAttribute()
+    visitor_name = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # active | closed
+    mode = UnicodeAttribute(default="agent")  # automated | agent | closed (seed 004)
+    assigned_agent_id = UnicodeAttribute(null=True)
+    assigned_agent_name = UnicodeAttribute(null=True)
+    assigned_at = UTCDateTimeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    is_pinned = BooleanAttribute(default=False)
+    is_archived = BooleanAttribute(default=False)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    notes = UnicodeAttribute(null=True)
+    seq = NumberAttribute(default=0)
+    last_message = JSONAttribute(null=True)
+    last_message_at = UTCDateTimeAttribute(null=True)
+    unread_for_agents = NumberAttribute(default=0)
+    unread_for_visitor = NumberAttribute(default=0)
+    agents_read_seq = NumberAttribute(default=0)
+    visitor_read_seq = NumberAttribute(default=0)
+    agents_delivered_seq = NumberAttribute(default=0)
+    visitor_delivered_seq = NumberAttribute(default=0)
+    first_visitor_message_at = UTCDateTimeAttribute(null=True)
+    first_response_at = UTCDateTimeAttribute(null=True)
+    closed_at = UTCDateTimeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    resolution = UnicodeAttribute(null=True)
+    rating = NumberAttribute(null=True)
+    rating_comment = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(conversation_id: str) -> tuple[str, str]:
+        return f"CONV#{conversation_id}", "~CONV"
+
+
+class MessageItem(ChatItem, discriminator="message"):
+    message_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    visitor_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    sender_type = UnicodeAttribute()  # visitor | support | bot | system
+    sender_id = UnicodeAttribute(null=True)
+    sender_name = UnicodeAttribute(null=True)
+    type = UnicodeAttribute()  # text | file | image
+    content = UnicodeAttribute(null=True)
+    file_id = UnicodeAttribute(null=True)
+    file = JSONAttribute(null=True)
+    metadata = JSONAttribute(null=True)
+    client_message_id = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(conversation_id: str, seq: int) -> tuple[str, str]:
+        return f"CONV#{conversation_id}", f"MSG#{seq:010d}"
+
+
+class IdempotencyItem(ChatItem, discriminator="idempotency"):
+    seq = NumberAttribute()
+
+    @staticmethod
+    def key(conversation_id: str, client_key: str) -> tuple[str, str]:
+        return f"CONV#{conversation_id}", f"IDEM#{client_key}"
+
+
+class ListCounterItem(ChatItem, discriminator="list_counter"):
+    total = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(site_id: str, bucket: str) -> tuple[str, str]:
+        return f"CONVCOUNT#{site_id}#{bucket}", "COUNT"
+
+
+COUNTER_SORT_KEY = "~COUNT"
+HOURS = tuple(f"h{hour:02d}" for hour in range(24))
+STAT_FIELDS = (
+    "conversations", "messages", "visitor_messages", "agent_messages", "bot_messages",
+    "first_response_seconds", "first_responses", "resolution_seconds", "resolutions",
+    "csat_total", "csat_count", "assigned", "closed",
+)
+
+
+def _stats_namespace(namespace: dict) -> None:
+    for name in STAT_FIELDS + HOURS:
+        namespace[name] = NumberAttribute(null=True)
+    namespace["__module__"] = __name__
+
+
+# Day counters, maintained at write time; the dashboards add them up (never a scan).
+StatsItem = types.new_class("StatsItem", (ChatItem,), {"discriminator": "stats"}, _stats_namespace)
+
+
+def site_stats_key(site_id: str, day: str) -> tuple[str, str]:
+    return f"STATS#{site_id}#{day}", "SITE"
+
+
+def agent_stats_key(agent_id: str, day: str) -> tuple[str, str]:
+    return f"STATS#AGENT#{agent_id}#{day}", "AGENT"
+
+
+class NotificationItem(ChatItem, discriminator="notification"):
+    notification_id = UnicodeAttribute()
+    agent_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    title = UnicodeAttribute()
+    message = UnicodeAttribute()
+    data = JSONAttribute(null=True)
+    read = BooleanAttribute(default=False)
+
+    @staticmethod
+    def partition(agent_id: str) -> str:
+        return f"NOTIF#{agent_id}"
+
+
+class UnreadCounterItem(ChatItem, discriminator="unread_counter"):
+    unread = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(agent_id: str) -> tuple[str, str]:
+        return f"NOTIF#{agent_id}", "~UNREAD"
 
 
 class _AudienceIndex(GlobalSecondaryIndex["ConnectionItem"]):

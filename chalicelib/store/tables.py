@@ -37,10 +37,35 @@ def table_schema(model: type[Model]) -> dict[str, Any]:
 
 
 def create_tables() -> list[str]:
-    """Create every missing table (on-demand billing, TTL on). Returns the names created."""
+    """Create every missing table (on-demand billing, TTL on), and add indexes a
+    newer model defines to a table that predates them. Returns the names created."""
     created = []
     for model in TABLE_MODELS:
         if not model.exists():
             model.create_table(billing_mode=PAY_PER_REQUEST_BILLING_MODE, wait=True)
             created.append(model.Meta.table_name)
+        else:
+            add_missing_indexes(model)
     return created
+
+
+def add_missing_indexes(model: type[Model]) -> list[str]:
+    """UpdateTable for each GSI in the model but not in the table (local data from an older version)."""
+    import boto3
+
+    schema = table_schema(model)
+    client = boto3.client("dynamodb", region_name=model.Meta.region)
+    table = client.describe_table(TableName=schema["table_name"])["Table"]
+    present = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+    added = []
+    for index in schema["global_secondary_indexes"]:
+        if index["IndexName"] in present:
+            continue
+        names = {key["AttributeName"] for key in index["KeySchema"]}
+        client.update_table(
+            TableName=schema["table_name"],
+            AttributeDefinitions=[d for d in schema["attribute_definitions"] if d["AttributeName"] in names],
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )
+        added.append(index["IndexName"])
+    return added

@@ -70,6 +70,13 @@ class Call:
         return self._body
 
 
+def publish(events: list) -> None:
+    """Hand the events a domain call raised to their listeners (after the write committed)."""
+    from chalicelib import dispatch
+
+    dispatch.publish(events)
+
+
 @dataclass
 class Reply:
     body: Any

@@ -4,9 +4,13 @@ from moto import mock_aws
 
 @pytest.fixture
 def aws():
-    """moto's in-process AWS with Parley's tables created from the models."""
-    from chalicelib.store.tables import create_tables
+    """moto's in-process AWS with Parley's tables, bucket and queues created from their definitions."""
+    from chalicelib.integrations import queues
+    from chalicelib.settings import get_settings
+    from local.provision import provision
 
     with mock_aws():
-        create_tables()
+        queues.reset_cache()
+        provision(get_settings())
         yield
+    queues.reset_cache()

@@ -12,7 +12,7 @@ def test_tables_are_created_once_with_keys_indexes_and_ttl(aws):
     client = boto3.client("dynamodb")
     assert sorted(client.list_tables()["TableNames"]) == ["chats", "connections"]
     chats = client.describe_table(TableName="chats")["Table"]
-    assert {i["IndexName"] for i in chats["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
+    assert {i["IndexName"] for i in chats["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2", "gsi3", "gsi4"}
     assert chats["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert client.describe_time_to_live(TableName="chats")["TimeToLiveDescription"]["AttributeName"] == "expires_at"
     conns = client.describe_table(TableName="connections")["Table"]

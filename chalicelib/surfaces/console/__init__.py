@@ -30,4 +30,14 @@ surface = Surface(__name__, render_error)
 bp = surface.blueprint
 
 # Route modules register on `surface` when imported.
-from chalicelib.surfaces.console import admin, agents, auth, sites, visitors  # noqa: E402,F401
+from chalicelib.surfaces.console import (  # noqa: E402,F401
+    admin,
+    agents,
+    analytics,
+    auth,
+    conversations,
+    messages,
+    notifications,
+    sites,
+    visitors,
+)

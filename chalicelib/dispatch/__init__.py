@@ -1,0 +1,57 @@
+"""Listeners for domain events.
+
+Two kinds:
+- immediate listeners run in the request that raised the event (realtime
+  pushes: the user is waiting for them);
+- deferred listeners run from the `events` SQS queue (notifications, webhooks,
+  analysis), so a send stays within its DynamoDB budget and a slow listener
+  never slows a request. Deferred delivery is at least once: listeners are
+  idempotent on the event id.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable, Iterable
+
+from chalicelib.events import Event
+from chalicelib.observability import logger
+
+Listener = Callable[[Event], None]
+
+_immediate: dict[str, list[Listener]] = {}
+_deferred: dict[str, list[Listener]] = {}
+
+
+def on(event_name: str, *, deferred: bool) -> Callable[[Listener], Listener]:
+    def register(listener: Listener) -> Listener:
+        (_deferred if deferred else _immediate).setdefault(event_name, []).append(listener)
+        return listener
+
+    return register
+
+
+def publish(events: Iterable[Event]) -> None:
+    """Run immediate listeners now; queue the events that have deferred listeners."""
+    queued = []
+    for event in events:
+        for listener in _immediate.get(event.name, []):
+            try:
+                listener(event)
+            except Exception:  # a push that fails must not undo a committed write
+                logger.exception("immediate listener failed", extra={"event": event.name, "event_id": event.id})
+        if event.name in _deferred:
+            queued.append(event)
+    if queued:
+        from chalicelib.integrations import queues
+
+        queues.send_events(json.dumps(event.to_dict()) for event in queued)
+
+
+def run_deferred(event: Event) -> None:
+    """Called by the events worker for one queued event. Raises so SQS retries it."""
+    for listener in _deferred.get(event.name, []):
+        listener(event)
+
+
+def has_deferred(event_name: str) -> bool:
+    return event_name in _deferred

@@ -1,0 +1,153 @@
+"""Conversation operations every surface shares: open, read, list, assign, close, rate, typing.
+
+Each returns what changed and the events it raised; the caller publishes them.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from chalicelib import events as ev
+from chalicelib.domain import analytics
+from chalicelib.domain.conversations import Conversation, Message, check_assign, check_close, check_rate
+from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.domain.identity import Principal, VisitorPrincipal, require_site
+from chalicelib.store import conversations as store
+from chalicelib.store import tenants, visitors
+from chalicelib.store.base import now
+
+
+@dataclass
+class Outcome:
+    conversation: Conversation
+    events: list[ev.Event] = field(default_factory=list)
+
+
+def conversation_view_payload(c: Conversation) -> dict:
+    return {"id": c.conversation_id, "site_id": c.site_id, "visitor_id": c.visitor_id, "status": c.status,
+            "mode": c.mode, "assigned_agent_id": c.assigned_agent_id}
+
+
+def can_read(principal: Principal, conversation: Conversation) -> bool:
+    if isinstance(principal, VisitorPrincipal):
+        return principal.site_id == conversation.site_id and principal.visitor_id == conversation.visitor_id
+    return principal.can_access(conversation.site_id)
+
+
+def require_readable(principal: Principal, conversation: Conversation | None) -> Conversation:
+    """Another site's (or another visitor's) conversation is indistinguishable from a missing one."""
+    if conversation is None or not can_read(principal, conversation):
+        raise NotFound("Conversation not found")
+    return conversation
+
+
+def load(principal: Principal, conversation_id: str, consistent: bool = False) -> Conversation:
+    return require_readable(principal, store.get(conversation_id, consistent=consistent))
+
+
+def open_conversation(principal: Principal, site_id: str, visitor_id: str, mode: str = "agent",
+                      title: str | None = None) -> Outcome:
+    """1 GetItem (visitor) + 1 TransactWriteItems."""
+    require_site(principal, site_id)
+    if isinstance(principal, VisitorPrincipal) and principal.visitor_id != visitor_id:
+        raise NotFound("Visitor not found")
+    visitor = visitors.get_visitor(site_id, visitor_id)
+    if visitor is None:
+        raise NotFound("Visitor not found")
+    at = now()
+    conversation = Conversation(
+        conversation_id=f"conv_{uuid.uuid4().hex[:20]}", site_id=site_id, visitor_id=visitor_id,
+        visitor_name=visitor.name, status="active", mode=mode, created_at=at, updated_at=at, title=title,
+    )
+    store.create(conversation, analytics.conversation_created(site_id, at))
+    return Outcome(conversation, [ev.Event(ev.CONVERSATION_CREATED, site_id, {
+        "conversation": conversation_view_payload(conversation),
+        "visitor": {"id": visitor.visitor_id, "name": visitor.name},
+    }, conversation.conversation_id)])
+
+
+def with_latest(principal: Principal, conversation_id: str, limit: int,
+                before_message_id: str | None) -> tuple[Conversation, list[Message], bool]:
+    """The conversation and a page of its messages: 1 Query for the latest page; 2 with a cursor."""
+    if before_message_id is None:
+        conversation, page, has_more = store.latest_page(conversation_id, limit)
+        return require_readable(principal, conversation), page, has_more
+    from chalicelib.domain.messaging import cursor_seq
+
+    conversation = load(principal, conversation_id)
+    page, has_more = store.window(conversation_id, before=cursor_seq(before_message_id, "messages_before"),
+                                  after=None, limit=limit)
+    return conversation, page, has_more
+
+
+def listing(principal: Principal, site_id: str, status: str, assigned_to: str | None, page: int,
+            limit: int) -> tuple[list[Conversation], int]:
+    require_site(principal, site_id)
+    if status not in ("active", "closed", "all"):
+        raise ValidationFailed("status must be active, closed or all", {"field": "status"})
+    if assigned_to:
+        return store.list_for_agent(site_id, assigned_to, status, page, limit)
+    return store.list_for_site(site_id, status, page, limit)
+
+
+def assign(principal: Principal, conversation_id: str, agent_id: str) -> Outcome:
+    """1 GetItem + 1 GetItem (the agent) + 1 TransactWriteItems. Two assigners at once: one wins, one 409."""
+    conversation = load(principal, conversation_id, consistent=True)
+    check_assign(conversation)
+    agent = tenants.get_agent(agent_id)
+    if agent is None or conversation.site_id not in agent.site_ids:
+        raise ValidationFailed("agent_id must name an agent of this conversation's site", {"field": "agent_id"})
+    at = now()
+    try:
+        store.assign(conversation, agent.agent_id, agent.username, at,
+                     analytics.conversation_assigned(agent.agent_id, at))
+    except store.AssignmentRaced:
+        raise Conflict("The conversation was assigned or closed by someone else meanwhile") from None
+    updated = store.get(conversation_id, consistent=True) or conversation
+    return Outcome(updated, [ev.Event(ev.CONVERSATION_ASSIGNED, conversation.site_id, {
+        "conversation": conversation_view_payload(updated),
+        "agent": {"id": agent.agent_id, "username": agent.username, "name": agent.display_name},
+        "previous_agent_id": conversation.assigned_agent_id,
+    }, conversation_id)])
+
+
+def close(principal: Principal, conversation_id: str, resolution: str | None) -> Outcome:
+    """1 GetItem + 1 TransactWriteItems (+1 GetItem for the result)."""
+    conversation = load(principal, conversation_id, consistent=True)
+    check_close(conversation)
+    at = now()
+    try:
+        store.close(conversation, principal.id, resolution, at, analytics.conversation_closed(
+            conversation.site_id, conversation.assigned_agent_id, at, (at - conversation.created_at).total_seconds()))
+    except store.AlreadyClosed:
+        raise Conflict("Conversation is already closed") from None
+    updated = store.get(conversation_id, consistent=True) or conversation
+    return Outcome(updated, [ev.Event(ev.CONVERSATION_CLOSED, conversation.site_id, {
+        "conversation": conversation_view_payload(updated), "closed_by": principal.id, "resolution": resolution,
+    }, conversation_id)])
+
+
+def rate(principal: Principal, conversation_id: str, rating: int, comment: str | None) -> Outcome:
+    if not isinstance(principal, VisitorPrincipal):
+        raise NotFound("Conversation not found")
+    if rating not in range(1, 6):
+        raise ValidationFailed("rating must be a whole number from 1 to 5", {"field": "rating"})
+    conversation = load(principal, conversation_id)
+    check_rate(conversation, rating)
+    at = now()
+    if not store.rate(conversation, rating, comment, analytics.conversation_rated(
+            conversation.site_id, conversation.assigned_agent_id, rating, at)):
+        raise Conflict("Conversation was already rated")
+    return Outcome(conversation, [ev.Event(ev.CONVERSATION_RATED, conversation.site_id, {
+        "conversation": conversation_view_payload(conversation), "rating": rating, "comment": comment,
+    }, conversation_id)])
+
+
+def typing(principal: Principal, conversation_id: str, is_typing: bool, name: str | None) -> Outcome:
+    """1 GetItem; nothing is stored, the event carries it."""
+    conversation = load(principal, conversation_id)
+    return Outcome(conversation, [ev.Event(ev.TYPING, conversation.site_id, {
+        "conversation": conversation_view_payload(conversation),
+        "actor": {"type": principal.kind, "id": principal.id, "name": name},
+        "is_typing": is_typing,
+    }, conversation_id)])

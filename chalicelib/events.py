@@ -1,0 +1,55 @@
+"""The one catalogue of domain events: every name, and what its payload carries.
+
+The domain returns the events it raised; `dispatch.publish` hands them to the
+listeners (realtime pushes, notifications, webhooks, analysis). A listener
+never invents an event name: it subscribes to one of these.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+CONVERSATION_CREATED = "conversation.created"  # conversation, visitor
+CONVERSATION_ASSIGNED = "conversation.assigned"  # conversation, agent, previous_agent_id
+CONVERSATION_CLOSED = "conversation.closed"  # conversation, closed_by, resolution
+CONVERSATION_RATED = "conversation.rated"  # conversation, rating, comment
+MESSAGE_CREATED = "message.created"  # conversation, message
+MESSAGES_READ = "messages.read"  # conversation, reader {type, id}, read_seq, marked_count
+TYPING = "typing"  # conversation, actor {type, id, name}, is_typing
+VISITOR_CREATED = "visitor.created"  # visitor
+AGENT_STATUS_CHANGED = "agent.status_changed"  # agent, status
+
+CATALOGUE: dict[str, str] = {
+    CONVERSATION_CREATED: "A visitor's conversation was opened",
+    CONVERSATION_ASSIGNED: "A conversation was assigned to an agent",
+    CONVERSATION_CLOSED: "A conversation was closed",
+    CONVERSATION_RATED: "A visitor rated a conversation",
+    MESSAGE_CREATED: "A message was added to a conversation",
+    MESSAGES_READ: "A participant read messages up to a sequence number",
+    TYPING: "A participant started or stopped typing",
+    VISITOR_CREATED: "A new visitor registered",
+    AGENT_STATUS_CHANGED: "An agent went online, away or offline",
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    site_id: str
+    payload: dict[str, Any]
+    conversation_id: str | None = None
+    id: str = field(default_factory=lambda: f"evt_{uuid.uuid4().hex}")
+    occurred_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+
+    def __post_init__(self) -> None:
+        if self.name not in CATALOGUE:
+            raise ValueError(f"unknown event {self.name!r}: add it to chalicelib/events.py")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Event":
+        return cls(**data)

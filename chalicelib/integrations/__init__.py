@@ -1,0 +1,1 @@
+"""Outside services: SQS, S3, Bedrock, outbound HTTP."""

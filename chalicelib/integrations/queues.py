@@ -1,0 +1,57 @@
+"""Sending to Parley's SQS queues (names from settings, definitions in resources.py)."""
+from __future__ import annotations
+
+import threading
+from typing import Any, Iterable
+
+import boto3
+
+from chalicelib.settings import get_settings
+
+_client: Any = None
+_urls: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+def _sqs() -> Any:
+    global _client
+    with _lock:
+        if _client is None:
+            _client = boto3.client("sqs", region_name=get_settings().region)
+        return _client
+
+
+def queue_url(short_name: str) -> str:
+    name = get_settings().queue_name(short_name)
+    with _lock:
+        url = _urls.get(name)
+    if url is None:
+        url = _sqs().get_queue_url(QueueName=name)["QueueUrl"]
+        with _lock:
+            _urls[name] = url
+    return url
+
+
+def send_batch(short_name: str, bodies: Iterable[str]) -> None:
+    """SendMessageBatch in tens; raises if any entry failed, so nothing is silently dropped."""
+    pending = list(bodies)
+    url = queue_url(short_name)
+    for start in range(0, len(pending), 10):
+        chunk = pending[start : start + 10]
+        result = _sqs().send_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
+        )
+        if result.get("Failed"):
+            raise RuntimeError(f"SQS refused {len(result['Failed'])} message(s) on {short_name}: {result['Failed']}")
+
+
+def send_events(bodies: Iterable[str]) -> None:
+    send_batch("events", bodies)
+
+
+def reset_cache() -> None:
+    """Tests create fresh queues per moto context; forget cached clients and URLs."""
+    global _client
+    with _lock:
+        _client = None
+        _urls.clear()

@@ -1,0 +1,1 @@
+"""SQS consumers (their Chalice handlers are declared in app.py)."""

@@ -1,0 +1,47 @@
+"""Helpers for conversation tests: visitors, conversations, messages, and draining the events queue."""
+import boto3
+
+import app as app_module
+from chalicelib.settings import get_settings
+from local import apigw, lambdas
+
+
+def visitor_token(world, visitor_id="v_1", site_id="site_a", name="John Doe"):
+    response = world.call("POST", "/api/v1/visitors", {"site_id": site_id, "visitor_id": visitor_id, "name": name})
+    assert response.status_code in (200, 201), response.body
+    return response.json_body["data"]["session_token"]
+
+
+def as_visitor(token):
+    return {"X-Visitor-Token": token}
+
+
+def open_conversation(world, token, visitor_id="v_1", site_id="site_a"):
+    response = world.call("POST", "/api/v1/conversations", {"site_id": site_id, "visitor_id": visitor_id},
+                          headers=as_visitor(token))
+    assert response.status_code == 201, response.body
+    return response.json_body["data"]["id"]
+
+
+def send(world, conversation_id, content, token=None, headers=None, **extra):
+    body = {"conversation_id": conversation_id, "content": content, "type": "text", **extra}
+    return world.call("POST", "/api/v1/messages", body, token=token, headers=headers)
+
+
+def drain_events(max_rounds=5):
+    """Run the events worker over everything queued, as the SQS pump would. Returns records handled."""
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    url = sqs.get_queue_url(QueueName=get_settings().queue_name("events"))["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    handled = 0
+    for _ in range(max_rounds):
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+        if not messages:
+            break
+        records = [apigw.sqs_record(m, arn, "us-east-1") for m in messages]
+        result = app_module.process_events({"Records": records}, lambdas.context("events"))
+        assert result == {"batchItemFailures": []}, result
+        for m in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        handled += len(messages)
+    return handled
