@@ -1,9 +1,13 @@
-"""DynamoDB requests made by each endpoint, counted at the botocore call level (moto in-process).
+"""DynamoDB requests and capacity of each endpoint, counted at the botocore call (moto in-process).
 
-Prints one line per endpoint: the count and the operations, e.g.
-  POST /api/v1/auth/support/login   3  GetItem x2, PutItem, UpdateItem(rate)
-Rate-limit counter updates are shown apart ("rate"), since they are the same
-one UpdateItem on every limited route.
+Prints one line per endpoint: the requests, the rate-limit counter updates
+shown apart (the same one UpdateItem on every limited route), the estimated
+capacity units, and the operations, e.g.
+  POST /api/v1/messages   2  +1   5.5  GetItem, TransactWriteItems, UpdateItem(rate)
+moto does not report consumed capacity, so it is estimated from the items that
+moved, with DynamoDB's sizing rules: reads in 4 KB units (x0.5 when eventually
+consistent), writes in 1 KB units, transactions x2; an update whose result is
+not returned counts 1 unit.
 """
 from __future__ import annotations
 
@@ -25,30 +29,65 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 import botocore.client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-_calls: list[tuple[str, str]] = []
+_calls: list[tuple[str, str, float]] = []
 _original = botocore.client.BaseClient._make_api_call
 
 
+def _size(item: object) -> int:
+    return len(json.dumps(item or {}, default=str).encode())
+
+
+def _units(size: int, unit: int) -> int:
+    return max(1, -(-size // unit))
+
+
+def estimate_capacity(operation: str, params: dict, response: dict) -> float:
+    """Capacity units by DynamoDB's sizing rules, from the items in the request and response."""
+    consistent = 1.0 if params.get("ConsistentRead") else 0.5
+    if operation == "GetItem":
+        return _units(_size(response.get("Item")), 4096) * consistent
+    if operation == "Query":
+        return _units(sum(_size(i) for i in response.get("Items", [])), 4096) * consistent
+    if operation == "BatchGetItem":
+        return sum(_units(_size(i), 4096) * 0.5 for items in response.get("Responses", {}).values() for i in items)
+    if operation == "PutItem":
+        return float(_units(_size(params.get("Item")), 1024))
+    if operation in ("UpdateItem", "DeleteItem"):
+        return float(_units(_size(response.get("Attributes")), 1024)) if response.get("Attributes") else 1.0
+    if operation == "TransactWriteItems":
+        return 2.0 * sum(_units(_size((entry.get("Put") or {}).get("Item")), 1024) if "Put" in entry else 1
+                         for entry in params.get("TransactItems", []))
+    if operation == "BatchWriteItem":
+        return float(sum(_units(_size((r.get("PutRequest") or {}).get("Item")), 1024)
+                         for requests in params.get("RequestItems", {}).values() for r in requests))
+    return 0.0
+
+
 def _counting(self, operation_name, api_params):  # type: ignore[no-untyped-def]
-    if self.meta.service_model.service_name == "dynamodb":
-        key = json.dumps(api_params.get("Key") or api_params.get("TransactItems") or "")
-        _calls.append((operation_name, "rate" if "RATE#" in key else ""))
-    return _original(self, operation_name, api_params)
+    response: dict = {}
+    try:
+        response = _original(self, operation_name, api_params)
+        return response
+    finally:  # failed calls (a cancelled transaction) are requests too
+        if self.meta.service_model.service_name == "dynamodb":
+            key = json.dumps(api_params.get("Key") or api_params.get("TransactItems") or "")
+            _calls.append((operation_name, "rate" if "RATE#" in key else "",
+                           estimate_capacity(operation_name, api_params, response)))
 
 
 botocore.client.BaseClient._make_api_call = _counting
 
 
 @contextmanager
-def counted() -> Iterator[list[tuple[str, str]]]:
+def counted() -> Iterator[list[tuple[str, str, float]]]:
     start = len(_calls)
-    seen: list[tuple[str, str]] = []
+    seen: list[tuple[str, str, float]] = []
     yield seen
     seen.extend(_calls[start:])
 
 
-def describe(calls: list[tuple[str, str]]) -> str:
-    counts = Counter(f"{op}(rate)" if tag else op for op, tag in calls)
+def describe(calls: list[tuple[str, str, float]]) -> str:
+    counts = Counter(f"{op}(rate)" if tag else op for op, tag, _ in calls)
     return ", ".join(f"{op} x{n}" if n > 1 else op for op, n in sorted(counts.items()))
 
 
@@ -58,12 +97,13 @@ def main() -> None:
     import app as app_module
     from chalicelib.domain import agents
     from chalicelib.store import tenants
-    from chalicelib.store.tables import create_tables
+    from chalicelib.settings import get_settings
+    from local.provision import provision
 
-    rows: list[tuple[str, int, int, str]] = []
+    rows: list[tuple[str, int, int, float, str]] = []
 
     with mock_aws():
-        create_tables()
+        provision(get_settings())
         tenants.create_site_if_absent("site_a", "A")
         agents.new_agent("alice", "bench-password", "admin", ["site_a"], email="alice@a.example")
         with Client(app_module.app, stage_name="local") as client:
@@ -72,8 +112,10 @@ def main() -> None:
                 with counted() as calls:
                     response = getattr(client.http, method.lower())(path, headers=sent,
                                                                    body=json.dumps(body) if body is not None else None)
-                rate = sum(1 for _, tag in calls if tag)
-                rows.append((label, len(calls) - rate, rate, describe(calls)))
+                rate = sum(1 for _, tag, _ in calls if tag)
+                capacity = sum(units for _, tag, units in calls if not tag)
+                rows.append((label, len(calls) - rate, rate, capacity, describe(calls)))
+                assert response.status_code < 400, (label, response.status_code, response.body)
                 return response
 
             login = call("POST /api/v1/auth/support/login", "POST", "/api/v1/auth/support/login",
@@ -112,13 +154,63 @@ def main() -> None:
             call("GET /api/v1/agent/me", "GET", "/api/v1/agent/me", headers=auth004)
             call("POST /api/v1/agent/presence", "POST", "/api/v1/agent/presence", {"status": "online"},
                  headers=auth004)
+            # -- conversations and messages (seed 000 sections 4, 5, 8, 9, 11) --
+            visitor = call("POST /api/v1/visitors (chat)", "POST", "/api/v1/visitors",
+                           {"site_id": "site_a", "visitor_id": "v2", "name": "Vera"}).json_body["data"]
+            as_visitor = {"X-Visitor-Token": visitor["session_token"]}
+            conversation = call("POST /api/v1/conversations", "POST", "/api/v1/conversations",
+                                {"site_id": "site_a", "visitor_id": "v2"}, headers=as_visitor).json_body["data"]
+            cid = conversation["id"]
+            for i in range(30):
+                client.http.post("/api/v1/messages", headers={"Content-Type": "application/json", **as_visitor},
+                                 body=json.dumps({"conversation_id": cid, "content": f"warm-up {i}", "type": "text"}))
+            sent = call("POST /api/v1/messages (visitor)", "POST", "/api/v1/messages",
+                        {"conversation_id": cid, "content": "Where is my order?", "type": "text"},
+                        headers=as_visitor).json_body["data"]
+            call("POST /api/v1/messages (agent)", "POST", "/api/v1/messages",
+                 {"conversation_id": cid, "content": "Let me check.", "type": "text"}, headers=auth)
+            call("POST /api/v1/messages (idempotent replay)", "POST", "/api/v1/messages",
+                 {"conversation_id": cid, "content": "once", "type": "text"},
+                 headers={**as_visitor, "Idempotency-Key": "k1"})
+            call("POST /api/v1/messages (idempotent replay, 2nd)", "POST", "/api/v1/messages",
+                 {"conversation_id": cid, "content": "once", "type": "text"},
+                 headers={**as_visitor, "Idempotency-Key": "k1"})
+            call("GET /api/v1/conversations/{id} (latest 50)", "GET", f"/api/v1/conversations/{cid}", headers=auth)
+            call("GET /api/v1/conversations/{id}?messages_before", "GET",
+                 f"/api/v1/conversations/{cid}?messages_before={sent['id']}&messages_limit=10", headers=auth)
+            call("GET /api/v1/conversations (status=active)", "GET",
+                 "/api/v1/conversations?site_id=site_a&status=active", headers=auth)
+            call("GET /api/v1/conversations (all)", "GET", "/api/v1/conversations?site_id=site_a", headers=auth)
+            call("GET /api/v1/messages (latest page)", "GET", f"/api/v1/messages?conversation_id={cid}&limit=20",
+                 headers=auth)
+            call("GET /api/v1/messages?before=", "GET",
+                 f"/api/v1/messages?conversation_id={cid}&before={sent['id']}&limit=20", headers=auth)
+            call("POST /api/v1/messages/read", "POST", "/api/v1/messages/read", {"conversation_id": cid},
+                 headers=auth)
+            call("POST /api/v1/typing", "POST", "/api/v1/typing", {"conversation_id": cid, "is_typing": True},
+                 headers=as_visitor)
+            me = client.http.get("/api/v1/auth/validate", headers=auth).json_body["data"]["user"]["id"]
+            call("PATCH /api/v1/conversations/{id}/assign", "PATCH", f"/api/v1/conversations/{cid}/assign",
+                 {"agent_id": me}, headers=auth)
+            call("GET /api/v1/conversations (assigned_to)", "GET",
+                 f"/api/v1/conversations?site_id=site_a&assigned_to={me}", headers=auth)
+            call("GET /api/v1/notifications", "GET", "/api/v1/notifications", headers=auth)
+            call("POST /api/v1/notifications/read", "POST", "/api/v1/notifications/read", {}, headers=auth)
+            call("PATCH /api/v1/conversations/{id}/close", "PATCH", f"/api/v1/conversations/{cid}/close",
+                 {"resolution": "done"}, headers=auth)
+            call("GET /api/v1/analytics/dashboard (today)", "GET",
+                 "/api/v1/analytics/dashboard?site_id=site_a&period=today", headers=auth)
+            call("GET /api/v1/analytics/dashboard (month)", "GET",
+                 "/api/v1/analytics/dashboard?site_id=site_a&period=month", headers=auth)
+            call("GET /api/v1/analytics/agents/{id} (week)", "GET", f"/api/v1/analytics/agents/{me}?period=week",
+                 headers=auth)
             call("POST /api/v1/auth/logout", "POST", "/api/v1/auth/logout", headers=auth)
 
     width = max(len(label) for label, *_ in rows)
-    print(f"{'endpoint':<{width}}  requests  +rate  operations")
-    for label, count, rate, ops in rows:
-        print(f"{label:<{width}}  {count:>8}  {rate:>5}  {ops}")
-    print("Scans on these paths:", sum(1 for _, _, _, ops in rows if "Scan" in ops))
+    print(f"{'endpoint':<{width}}  requests  +rate  ~capacity  operations")
+    for label, count, rate, capacity, ops in rows:
+        print(f"{label:<{width}}  {count:>8}  {rate:>5}  {capacity:>9.1f}  {ops}")
+    print("Scans on these paths:", sum(1 for *_, ops in rows if "Scan" in ops))
 
 
 if __name__ == "__main__":

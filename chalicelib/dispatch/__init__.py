@@ -44,7 +44,13 @@ def publish(events: Iterable[Event]) -> None:
     if queued:
         from chalicelib.integrations import queues
 
-        queues.send_events(json.dumps(event.to_dict()) for event in queued)
+        bodies = [json.dumps(event.to_dict()) for event in queued]
+        try:
+            queues.send_events(bodies)
+        except Exception:
+            # The write has committed: answering 500 would invite a duplicate retry. Keep the
+            # events in the log, whole, so they can be replayed (see README "Events").
+            logger.exception("events not queued; replay them from this log line", extra={"events": bodies})
 
 
 def run_deferred(event: Event) -> None:

@@ -5,7 +5,7 @@ Each returns what changed and the events it raised; the caller publishes them.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from chalicelib import events as ev
 from chalicelib.domain import analytics
@@ -91,7 +91,8 @@ def listing(principal: Principal, site_id: str, status: str, assigned_to: str | 
 
 
 def assign(principal: Principal, conversation_id: str, agent_id: str) -> Outcome:
-    """1 GetItem + 1 GetItem (the agent) + 1 TransactWriteItems. Two assigners at once: one wins, one 409."""
+    """1 GetItem + 1 GetItem (the agent) + 1 TransactWriteItems. Of assigners who read the same
+    state, one wins and the others get 409."""
     conversation = load(principal, conversation_id, consistent=True)
     check_assign(conversation)
     agent = tenants.get_agent(agent_id)
@@ -103,7 +104,8 @@ def assign(principal: Principal, conversation_id: str, agent_id: str) -> Outcome
                      analytics.conversation_assigned(agent.agent_id, at))
     except store.AssignmentRaced:
         raise Conflict("The conversation was assigned or closed by someone else meanwhile") from None
-    updated = store.get(conversation_id, consistent=True) or conversation
+    updated = replace(conversation, assigned_agent_id=agent.agent_id, assigned_agent_name=agent.username,
+                      assigned_at=at, updated_at=at)
     return Outcome(updated, [ev.Event(ev.CONVERSATION_ASSIGNED, conversation.site_id, {
         "conversation": conversation_view_payload(updated),
         "agent": {"id": agent.agent_id, "username": agent.username, "name": agent.display_name},
@@ -112,7 +114,7 @@ def assign(principal: Principal, conversation_id: str, agent_id: str) -> Outcome
 
 
 def close(principal: Principal, conversation_id: str, resolution: str | None) -> Outcome:
-    """1 GetItem + 1 TransactWriteItems (+1 GetItem for the result)."""
+    """1 GetItem + 1 TransactWriteItems."""
     conversation = load(principal, conversation_id, consistent=True)
     check_close(conversation)
     at = now()
@@ -121,7 +123,8 @@ def close(principal: Principal, conversation_id: str, resolution: str | None) ->
             conversation.site_id, conversation.assigned_agent_id, at, (at - conversation.created_at).total_seconds()))
     except store.AlreadyClosed:
         raise Conflict("Conversation is already closed") from None
-    updated = store.get(conversation_id, consistent=True) or conversation
+    updated = replace(conversation, status="closed", mode="closed", closed_at=at, closed_by=principal.id,
+                      resolution=resolution or conversation.resolution, updated_at=at)
     return Outcome(updated, [ev.Event(ev.CONVERSATION_CLOSED, conversation.site_id, {
         "conversation": conversation_view_payload(updated), "closed_by": principal.id, "resolution": resolution,
     }, conversation_id)])

@@ -431,6 +431,19 @@ def rate(conversation: Conversation, rating: int, comment: str | None, stats: St
     return True
 
 
+def dashboard_counters(site_id: str, day_keys: list[tuple[str, str]]) -> tuple[list[dict[str, float]], int]:
+    """The site's day counters and its active-conversation total: 1 BatchGetItem (<= 99 days)."""
+    fields = STAT_FIELDS + HOURS
+    days: list[dict[str, float]] = []
+    active = 0
+    for item in ChatItem.batch_get(day_keys + [ListCounterItem.key(site_id, "active")]):
+        if isinstance(item, ListCounterItem):
+            active = int(item.total or 0)
+        elif isinstance(item, StatsItem):
+            days.append({name: float(getattr(item, name) or 0) for name in fields})
+    return days, active
+
+
 def stats_days(keys: list[tuple[str, str]]) -> list[dict[str, float]]:
     """Day counters for the given keys: 1 BatchGetItem per 100 days (missing days are skipped)."""
     fields = STAT_FIELDS + HOURS

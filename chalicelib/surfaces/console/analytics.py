@@ -20,10 +20,8 @@ def dashboard(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
     site_id = params.required_text(call.query, "site_id", max_length=64)
     require_site(principal, site_id)
     days = analytics.period_days(params.text(call.query, "period", required=False) or "today", now())
-    site = tenants.get_site(site_id)
-    stats = store.stats_days([site_stats_key(site_id, day) for day in days])
-    _, active_total = store.list_for_site(site_id, "active", 1, 1)
-    return ok(analytics.dashboard(stats, active_total if site else 0))
+    stats, active = store.dashboard_counters(site_id, [site_stats_key(site_id, day) for day in days])
+    return ok(analytics.dashboard(stats, active))
 
 
 @surface.route("/api/v1/analytics/agents/{agent_id}", methods=["GET"], auth=agent)
