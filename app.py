@@ -7,6 +7,7 @@ from chalice.app import SQSEvent, WebsocketEvent
 
 from chalicelib import observability
 from chalicelib.dispatch import listeners  # noqa: F401  (registers every event listener)
+from chalicelib.realtime import console as _console_dialect  # noqa: F401  (registers seed 000's dialect)
 from chalicelib.realtime import entrypoints as realtime
 from chalicelib.settings import get_settings
 from chalicelib.surfaces import console, customer_flow, public_api

@@ -19,7 +19,11 @@ MESSAGE_CREATED = "message.created"  # conversation, message
 MESSAGES_READ = "messages.read"  # conversation, reader {type, id}, read_seq, marked_count
 TYPING = "typing"  # conversation, actor {type, id, name}, is_typing
 VISITOR_CREATED = "visitor.created"  # visitor
-AGENT_STATUS_CHANGED = "agent.status_changed"  # agent, status
+VISITOR_UPDATED = "visitor.updated"  # visitor {id, name}: it changed its name
+VISITOR_ONLINE = "visitor.online"  # visitor {id, name}: its first live connection opened (or it named itself)
+VISITOR_OFFLINE = "visitor.offline"  # visitor {id, name}: its last live connection closed
+AGENT_STATUS_CHANGED = "agent.status_changed"  # agent {id, name}, status, previous_status; one event per site of the agent
+ANALYSIS_COMPLETED = "analysis.completed"  # conversation, message_id, from, analysis
 
 CATALOGUE: dict[str, str] = {
     CONVERSATION_CREATED: "A visitor's conversation was opened",
@@ -30,7 +34,11 @@ CATALOGUE: dict[str, str] = {
     MESSAGES_READ: "A participant read messages up to a sequence number",
     TYPING: "A participant started or stopped typing",
     VISITOR_CREATED: "A new visitor registered",
+    VISITOR_UPDATED: "A visitor changed its name",
+    VISITOR_ONLINE: "A visitor's first live connection opened",
+    VISITOR_OFFLINE: "A visitor's last connection closed",
     AGENT_STATUS_CHANGED: "An agent went online, away or offline",
+    ANALYSIS_COMPLETED: "AI analysis of a visitor message is ready",
 }
 
 

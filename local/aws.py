@@ -25,6 +25,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.s3.models import s3_backends
 from werkzeug.serving import make_server
 
+from local import moto_fixes
+
 log = logging.getLogger("local_stack.aws")
 
 SNAPSHOT_FORMAT = 1
@@ -148,6 +150,7 @@ class EmbeddedAws:
         return self._data_dir / "aws-state.pickle" if self._data_dir else None
 
     def start(self) -> str:
+        moto_fixes.install()
         restored = self._load()
         self._server.start()
         host, port = self._server.get_host_and_port()

@@ -17,16 +17,18 @@ import base64
 import json
 import threading
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from chalice import Blueprint
+from chalice import Blueprint, Response
 from chalice.app import SQSEvent
 
 from chalicelib.realtime import dialects, sender
 from chalicelib.resources import QueueSpec
 from chalicelib.settings import get_settings
+from chalicelib.store import connections
 from chalicelib.store.connections import ConnectionRecord
 
 ECHO_QUEUE = QueueSpec(name="test-echo", visibility_timeout=1, max_receive_count=3, consumer_timeout=5, batch_size=5)
@@ -59,6 +61,9 @@ class EchoDialect:
             record=ConnectionRecord(connection_id=request.connection_id, dialect=self.name, endpoint=request.endpoint),
         )
 
+    def accepted(self, connection: ConnectionRecord) -> None:
+        pass
+
     def message(self, connection: ConnectionRecord, body: str) -> None:
         sender.send(connection.endpoint, connection.connection_id, body)
 
@@ -80,6 +85,34 @@ def test_send() -> dict[str, Any]:
     body = bp.current_request.json_body or {}
     endpoint = get_settings().ws_management_endpoint or ""
     return {"delivered": sender.send(endpoint, str(body.get("connection_id", "")), str(body.get("data", "")))}
+
+
+@bp.route("/_test/connections", methods=["POST"])
+def test_stale_connection() -> dict[str, Any]:
+    """Record a connection whose socket does not exist: what a missed $disconnect leaves behind."""
+    body = bp.current_request.json_body or {}
+    record = ConnectionRecord(
+        connection_id=str(body["connection_id"]), dialect=str(body.get("dialect", "console")),
+        endpoint=get_settings().ws_management_endpoint or "", site_id=body.get("site_id"), role=body.get("role"),
+        principal_id=body.get("principal_id"), data=body.get("data"),
+        connected_at=datetime.now(timezone.utc) - timedelta(seconds=float(body.get("age_seconds", 60))),
+    )
+    connections.save_connection(record, [str(a) for a in body.get("audiences", [])])
+    return {"connection_id": record.connection_id}
+
+
+@bp.route("/_test/connections", methods=["GET"])
+def test_audience_connections() -> dict[str, Any]:
+    audience = (bp.current_request.query_params or {}).get("audience", "")
+    return {"connection_ids": sorted(r.connection_id for r in connections.recipients(audience))}
+
+
+@bp.route("/_test/connections/{connection_id}", methods=["GET"])
+def test_connection(connection_id: str) -> Any:
+    record = connections.get_connection(connection_id)
+    if record is None:
+        return Response(body={"found": False}, status_code=404)
+    return {"found": True, "role": record.role, "principal_id": record.principal_id, "site_id": record.site_id}
 
 
 @bp.route("/_test/echo-request/{name}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

@@ -1,2 +1,3 @@
 """Importing this module registers every listener (app.py imports it once)."""
-from chalicelib.dispatch import notifications  # noqa: F401
+from chalicelib.dispatch import notifications  # noqa: F401  (deferred: notifications)
+from chalicelib.realtime import fanout  # noqa: F401  (immediate: realtime pushes)

@@ -90,7 +90,15 @@ def authenticate(access_token: str) -> AgentPrincipal:
     session_id = claims.get("sid")
     if not isinstance(session_id, str):
         raise Unauthorized("Invalid token")
-    session, agent = sessions.get_with_agent(session_id, claims["sub"])
-    if session is None or session.revoked or session.agent_id != claims["sub"] or agent is None:
+    return resume(session_id, claims["sub"])
+
+
+def resume(session_id: str, agent_id: str) -> AgentPrincipal:
+    """The agent of a live session (1 BatchGetItem). A WebSocket opened with an access token
+    outlives the token; each frame is checked against the session, so logout still ends it."""
+    session, agent = sessions.get_with_agent(session_id, agent_id)
+    if session is None or session.revoked or session.agent_id != agent_id or agent is None:
+        raise Unauthorized("Session has ended")
+    if session.expires_at is not None and session.expires_at <= now():
         raise Unauthorized("Session has ended")
     return AgentPrincipal(agent=agent, session_id=session_id)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from chalicelib import events as ev
 
 from chalicelib.auth import passwords
 from chalicelib.domain.errors import NotFound, ValidationFailed
@@ -37,13 +40,24 @@ def new_agent(username: str, password: str, role: str, site_ids: list[str], emai
     return tenants.create_agent(item)
 
 
-def set_status(agent: Agent, status: str) -> datetime:
-    """1 TransactWriteItems (agent + its membership rows). Returns when it was set."""
+@dataclass
+class StatusChange:
+    at: datetime
+    events: list[ev.Event] = field(default_factory=list)
+
+
+def set_status(agent: Agent, status: str) -> StatusChange:
+    """1 TransactWriteItems (agent + its membership rows). Raises one event per site of the agent
+    when the status really changed (presence pushes `support_joined`/`support_left` from it)."""
     if status not in AGENT_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(AGENT_STATUSES)}", {"field": "status"})
     stamp = now()
     tenants.set_agent_status(agent, status, stamp)
-    return stamp
+    if status == agent.status:
+        return StatusChange(stamp)
+    payload = {"agent": {"id": agent.agent_id, "name": agent.display_name}, "status": status,
+               "previous_status": agent.status}
+    return StatusChange(stamp, [ev.Event(ev.AGENT_STATUS_CHANGED, site_id, payload) for site_id in agent.site_ids])
 
 
 def members(site_id: str, status: str | None = None) -> list[SiteMember]:

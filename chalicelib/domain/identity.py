@@ -69,6 +69,7 @@ class Visitor:
     total_conversations: int = 0
     unread_count: int = 0
     last_message_at: datetime | None = None
+    online_until: datetime | None = None  # presence lease while a socket is open
 
 
 @dataclass(frozen=True)

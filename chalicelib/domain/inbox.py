@@ -66,6 +66,14 @@ def open_conversation(principal: Principal, site_id: str, visitor_id: str, mode:
     }, conversation.conversation_id)])
 
 
+def current_for_visitor(principal: VisitorPrincipal) -> Conversation | None:
+    """The visitor's newest open conversation, if any: 1 Query."""
+    for conversation in store.for_visitor(principal.site_id, principal.visitor_id, limit=10):
+        if conversation.is_open:
+            return conversation
+    return None
+
+
 def with_latest(principal: Principal, conversation_id: str, limit: int,
                 before_message_id: str | None) -> tuple[Conversation, list[Message], bool]:
     """The conversation and a page of its messages: 1 Query for the latest page; 2 with a cursor."""
@@ -149,6 +157,8 @@ def rate(principal: Principal, conversation_id: str, rating: int, comment: str |
 def typing(principal: Principal, conversation_id: str, is_typing: bool, name: str | None) -> Outcome:
     """1 GetItem; nothing is stored, the event carries it."""
     conversation = load(principal, conversation_id)
+    if name is None and isinstance(principal, VisitorPrincipal):
+        name = conversation.visitor_name
     return Outcome(conversation, [ev.Event(ev.TYPING, conversation.site_id, {
         "conversation": conversation_view_payload(conversation),
         "actor": {"type": principal.kind, "id": principal.id, "name": name},

@@ -152,6 +152,17 @@ def page(principal: Principal, conversation_id: str, *, limit: int, before: str 
     return conversation, messages, has_more
 
 
+def since(principal: Principal, conversation_id: str, after_seq: int,
+          limit: int) -> tuple[Conversation, list[Message], bool]:
+    """Resync: the messages after a sequence number the client saw, oldest first.
+    1 GetItem + 1 Query."""
+    if after_seq < 0:
+        raise ValidationFailed("last_seq must be 0 or more", {"field": "last_seq"})
+    conversation = load(principal, conversation_id)
+    messages, has_more = store.window(conversation_id, before=None, after=after_seq, limit=limit)
+    return conversation, messages, has_more
+
+
 @dataclass
 class ReadOutcome:
     marked_count: int
@@ -187,3 +198,12 @@ def mark_read(principal: Principal, conversation_id: str, message_ids: list[str]
                 "reader": {"type": principal.kind, "id": principal.id}, "read_seq": target, "marked_count": marked,
             }, conversation_id)])
     raise Conflict("The conversation is busy; try again")
+
+
+def mark_delivered(message: dict[str, Any], conversation_id: str) -> bool:
+    """A message reached a live connection of its reader side: `sent` becomes `delivered`.
+
+    Called by realtime after a post succeeded; 1 UpdateItem, a no-op when a later message
+    was already marked.
+    """
+    return store.mark_delivered(conversation_id, reader_side(message["from"]), int(message["seq"]))

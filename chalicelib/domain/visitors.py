@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from chalicelib import events as ev
 from chalicelib.auth import tokens
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.identity import Visitor, VisitorPrincipal
@@ -11,7 +12,8 @@ from chalicelib.settings import get_settings
 from chalicelib.store import tenants, visitors
 from chalicelib.store.base import now
 
-# Until realtime presence marks visitors online, "active" means seen this recently.
+# A visitor is active while a socket is open (realtime presence, bounded by its lease) or
+# when its REST calls were seen this recently (a widget without a socket).
 ACTIVE_WINDOW = timedelta(minutes=5)
 
 
@@ -42,12 +44,33 @@ def get(site_id: str, visitor_id: str) -> Visitor:
     return visitor
 
 
+MAX_NAME = 120
+
+
+def rename(principal: VisitorPrincipal, name: object) -> tuple[Visitor, list[ev.Event]]:
+    """A visitor names itself (the widget's `init`). 1 UpdateItem."""
+    if not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_NAME:
+        raise ValidationFailed(f"name must be 1-{MAX_NAME} characters", {"field": "name"})
+    visitor = visitors.rename(principal.site_id, principal.visitor_id, name.strip())
+    if visitor is None:
+        raise NotFound("Visitor not found")
+    return visitor, [ev.Event(ev.VISITOR_UPDATED, principal.site_id,
+                              {"visitor": {"id": visitor.visitor_id, "name": visitor.name}})]
+
+
 def presence(visitor: Visitor) -> str:
-    if visitor.status == "online" or now() - visitor.last_seen <= ACTIVE_WINDOW:
+    """Online while a socket's lease runs; otherwise when its REST calls were seen recently,
+    unless the latest thing we heard was its last socket closing."""
+    moment = now()
+    lease = visitor.online_until
+    if visitor.status == "online" and lease is not None and lease > moment:
+        return "online"
+    disconnected_last = visitor.status == "offline" and lease is not None and lease >= visitor.last_seen
+    if not disconnected_last and moment - visitor.last_seen <= ACTIVE_WINDOW:
         return "online"
     return "offline"
 
 
 def active(site_id: str) -> list[Visitor]:
-    """1 Query on the last-seen index."""
-    return visitors.active_since(site_id, now() - ACTIVE_WINDOW)
+    """1 Query on the seen index (a connected visitor's key is the end of its presence lease)."""
+    return [v for v in visitors.active_since(site_id, now() - ACTIVE_WINDOW) if presence(v) == "online"]

@@ -43,15 +43,22 @@ class ConnectResult:
 
 
 class Dialect(Protocol):
+    """One realtime protocol. `render` (optional) turns a domain event into this dialect's frame
+    for one recipient, or None when that recipient should not see it."""
+
     name: str
 
     def matches(self, request: ConnectRequest) -> bool: ...
 
     def connect(self, request: ConnectRequest) -> ConnectResult: ...
 
+    def accepted(self, connection: ConnectionRecord) -> None:
+        """Just before the connection is recorded (presence: the first connection goes online)."""
+
     def message(self, connection: ConnectionRecord, body: str) -> None: ...
 
-    def disconnect(self, connection: ConnectionRecord, status_code: int | None, reason: str | None) -> None: ...
+    def disconnect(self, connection: ConnectionRecord, status_code: int | None, reason: str | None) -> None:
+        """After the connection's rows are deleted (presence: the last connection goes offline)."""
 
 
 _DIALECTS: dict[str, Dialect] = {}

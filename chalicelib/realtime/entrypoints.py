@@ -18,6 +18,7 @@ from chalicelib.realtime import dialects
 from chalicelib.realtime.sender import management_endpoint
 from chalicelib.settings import get_settings
 from chalicelib.store import connections
+from chalicelib.store.base import now
 
 
 def _connect_request(event: WebsocketEvent) -> dialects.ConnectRequest:
@@ -42,6 +43,12 @@ def on_connect(event: WebsocketEvent) -> dict[str, Any]:
     if not 200 <= result.status < 300:
         return {"statusCode": result.status, "body": json.dumps(result.body or {})}
     if result.record is not None:
+        try:
+            # Before saving: API Gateway answers Gone to posts until $connect returns, so the new
+            # socket must not be among the recipients of what this publishes.
+            dialect.accepted(result.record)
+        except Exception:  # presence is best effort; the socket is still accepted
+            logger.exception("accept step failed", extra={"connection_id": request.connection_id})
         connections.save_connection(result.record, result.audiences)
     response: dict[str, Any] = {"statusCode": result.status}
     if result.subprotocol:
@@ -64,10 +71,31 @@ def on_disconnect(event: WebsocketEvent) -> dict[str, Any]:
     context = event.to_dict().get("requestContext", {})
     record = connections.get_connection(event.connection_id)
     if record is not None:
-        dialect = dialects.by_name(record.dialect)
-        try:
-            if dialect is not None:
-                dialect.disconnect(record, context.get("disconnectStatusCode"), context.get("disconnectReason"))
-        finally:
-            connections.delete_connection(event.connection_id)
+        _drop(record, context.get("disconnectStatusCode"), context.get("disconnectReason"))
     return {"statusCode": 200}
+
+
+# A socket is recorded just before $connect returns; until it returns, posts to it answer Gone.
+OPENING_GRACE_SECONDS = 5
+
+
+def forget(connection_id: str, reason: str) -> None:
+    """A connection that vanished without $disconnect (a post answered Gone): drop it the same way."""
+    record = connections.get_connection(connection_id)
+    if record is None:
+        connections.delete_connection(connection_id)
+        return
+    if record.connected_at is not None and (now() - record.connected_at).total_seconds() < OPENING_GRACE_SECONDS:
+        return  # still opening, not gone
+    _drop(record, None, reason)
+
+
+def _drop(record: connections.ConnectionRecord, status_code: int | None, reason: str | None) -> None:
+    # Delete first, so the dialect's presence count no longer sees this connection.
+    connections.delete_connection(record.connection_id)
+    dialect = dialects.by_name(record.dialect)
+    if dialect is not None:
+        try:
+            dialect.disconnect(record, status_code, reason)
+        except Exception:
+            logger.exception("disconnect step failed", extra={"connection_id": record.connection_id})

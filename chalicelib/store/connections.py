@@ -18,6 +18,8 @@ _CONN_SK = "#conn"
 
 @dataclass(frozen=True)
 class ConnectionRecord:
+    """A live socket. `role` is the principal's kind (agent | visitor), whatever the dialect calls it."""
+
     connection_id: str
     dialect: str
     endpoint: str
@@ -25,13 +27,18 @@ class ConnectionRecord:
     role: str | None = None
     principal_id: str | None = None
     data: dict[str, Any] | None = None
+    connected_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Recipient:
+    """A connection found through an audience: enough to render for it and post to it."""
+
     connection_id: str
     dialect: str
     endpoint: str
+    role: str | None = None
+    principal_id: str | None = None
 
 
 def _expiry(now: datetime) -> datetime:
@@ -56,7 +63,7 @@ def save_connection(record: ConnectionRecord, audiences: Iterable[str] = ()) -> 
                 role=record.role,
                 principal_id=record.principal_id,
                 data=record.data,
-                connected_at=now,
+                connected_at=record.connected_at or now,
                 expires_at=expires,
             )
         )
@@ -68,6 +75,8 @@ def save_connection(record: ConnectionRecord, audiences: Iterable[str] = ()) -> 
                     audience=audience,
                     dialect=record.dialect,
                     endpoint=record.endpoint,
+                    role=record.role,
+                    principal_id=record.principal_id,
                     expires_at=expires,
                 )
             )
@@ -88,6 +97,7 @@ def get_connection(connection_id: str) -> ConnectionRecord | None:
         role=item.role,
         principal_id=item.principal_id,
         data=item.data,
+        connected_at=item.connected_at,
     )
 
 
@@ -100,10 +110,15 @@ def delete_connection(connection_id: str) -> None:
 
 
 def recipients(audience: str) -> list[Recipient]:
-    """Live connections following an audience: one Query on audience-index."""
+    """Live connections following an audience: one Query on audience-index (per 1 MB page).
+
+    The index is keyed by audience, so the cost grows with the audience, never with
+    the number of unrelated connections in the table.
+    """
     now = datetime.now(timezone.utc)
     return [
-        Recipient(connection_id=item.pk, dialect=item.dialect, endpoint=item.endpoint)
+        Recipient(connection_id=item.pk, dialect=item.dialect, endpoint=item.endpoint, role=item.role,
+                  principal_id=item.principal_id)
         for item in Subscription.audience_index.query(audience)
         if _alive(item, now)
     ]

@@ -413,6 +413,20 @@ def set_read(conversation: Conversation, side: str, read_seq: int, unread: int) 
     return True
 
 
+def mark_delivered(conversation_id: str, side: str, seq: int) -> bool:
+    """Move a side's delivered marker forward to `seq` (never back). 1 UpdateItem."""
+    marker = ConversationItem.agents_delivered_seq if side == "agents" else ConversationItem.visitor_delivered_seq
+    target = ConversationItem(*ConversationItem.key(conversation_id))
+    try:
+        target.update(actions=[marker.set(seq)],
+                      condition=ConversationItem.pk.exists() & (marker.does_not_exist() | (marker < seq)))
+    except UpdateError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
 def rate(conversation: Conversation, rating: int, comment: str | None, stats: StatsChanges) -> bool:
     """1 TransactWriteItems; False if it was already rated."""
     actions = [ConversationItem.rating.set(rating)]

@@ -200,6 +200,7 @@ class VisitorItem(ChatItem, discriminator="visitor"):
     email = UnicodeAttribute(null=True)
     metadata = JSONAttribute(null=True)
     status = UnicodeAttribute(default="offline")
+    online_until = UTCDateTimeAttribute(null=True)  # presence lease: a missed $disconnect ends with it
     first_seen = UTCDateTimeAttribute()
     last_seen = UTCDateTimeAttribute()
     total_conversations = NumberAttribute(default=0)
@@ -405,6 +406,8 @@ class ConnectionItem(Model):
     audience = UnicodeAttribute(null=True)
     dialect = UnicodeAttribute()
     endpoint = UnicodeAttribute()  # the @connections endpoint to post back to
+    role = UnicodeAttribute(null=True)  # the principal's kind: agent | visitor
+    principal_id = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
 
     audience_index = _AudienceIndex()
@@ -412,8 +415,6 @@ class ConnectionItem(Model):
 
 class LiveConnection(ConnectionItem, discriminator="connection"):
     site_id = UnicodeAttribute(null=True)
-    role = UnicodeAttribute(null=True)
-    principal_id = UnicodeAttribute(null=True)
     connected_at = UTCDateTimeAttribute()
     last_seq = NumberAttribute(null=True)
     data = JSONAttribute(null=True)

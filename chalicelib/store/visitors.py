@@ -5,8 +5,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
+
 from chalicelib.domain.identity import Visitor
-from chalicelib.store.base import now
+from chalicelib.store.base import is_condition_failure, now
 from chalicelib.store.models import VisitorItem
 
 
@@ -14,6 +16,7 @@ def visitor_of(item: VisitorItem) -> Visitor:
     return Visitor(
         site_id=item.site_id, visitor_id=item.visitor_id, id=item.id, name=item.name, email=item.email,
         metadata=dict(item.metadata or {}), status=item.status, first_seen=item.first_seen, last_seen=item.last_seen,
+        online_until=item.online_until,
         total_conversations=int(item.total_conversations or 0), unread_count=int(item.unread_count or 0),
         last_message_at=item.last_message_at,
     )
@@ -53,6 +56,9 @@ def register(site_id: str, visitor_id: str, name: str, email: str | None,
     if metadata:
         actions.append(VisitorItem.metadata.set(metadata))
     item.update(actions=actions)
+    if item.status == "online" and item.online_until is not None and item.online_until > seen:
+        # Registering again from a connected tab must not drop it from the active list.
+        item.update(actions=[VisitorItem.gsi1sk.set(_seen_sort_key(item.online_until, visitor_id))])
     return visitor_of(item), item.first_seen == seen
 
 
@@ -65,3 +71,44 @@ def active_since(site_id: str, since: datetime, limit: int = 200) -> list[Visito
         limit=limit,
     )
     return [visitor_of(item) for item in items if isinstance(item, VisitorItem)]
+
+
+def set_presence(site_id: str, visitor_id: str, online: bool, online_until: datetime | None) -> Visitor | None:
+    """1 UpdateItem: status, last_seen and the seen-index key move together.
+
+    While online, the seen-index sort key is the end of the presence lease, so
+    `active_since` finds connected visitors with the same one Query. None when
+    the visitor does not exist (nothing is created).
+    """
+    seen = now()
+    item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
+    index_moment = online_until if online and online_until is not None else seen
+    try:
+        item.update(
+            actions=[
+                VisitorItem.status.set("online" if online else "offline"),
+                # Offline: the lease ends now, which also tells the REST activity window to stop.
+                VisitorItem.online_until.set(online_until if online and online_until is not None else seen),
+                VisitorItem.last_seen.set(seen),
+                VisitorItem.gsi1sk.set(_seen_sort_key(index_moment, visitor_id)),
+            ],
+            condition=VisitorItem.pk.exists(),
+        )
+    except UpdateError as error:
+        if is_condition_failure(error):
+            return None
+        raise
+    return visitor_of(item)
+
+
+def rename(site_id: str, visitor_id: str, name: str) -> Visitor | None:
+    """1 UpdateItem; None when the visitor does not exist."""
+    item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
+    try:
+        item.update(actions=[VisitorItem.name.set(name), VisitorItem.last_seen.set(now())],
+                    condition=VisitorItem.pk.exists())
+    except UpdateError as error:
+        if is_condition_failure(error):
+            return None
+        raise
+    return visitor_of(item)

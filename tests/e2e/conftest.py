@@ -3,8 +3,8 @@ import pytest
 
 from local.harness import StackProcess
 
-# Short API Gateway timeouts so the idle/lifetime tests run in seconds; every
-# other test finishes with its socket well inside them.
+# Short API Gateway timeouts for the idle/lifetime tests, on a stack of their own so that
+# realtime tests can keep sockets open as long as a real console does.
 IDLE_SECONDS = 3
 MAX_LIFETIME_SECONDS = 6
 DEMO_PASSWORD = "e2e-demo-admin-password"  # TEST ONLY
@@ -14,15 +14,22 @@ STACK_ENV = {"PARLEY_DEMO_ADMIN_PASSWORD": DEMO_PASSWORD, "PARLEY_RATE_LIMIT_AUT
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
+    process = StackProcess(data_dir=tmp_path_factory.mktemp("stack-data"), env=STACK_ENV)
+    process.start()
+    yield process
+    code = process.stop()
+    assert code == 0, process.log()
+
+
+@pytest.fixture(scope="module")
+def short_timeout_stack():
     process = StackProcess(
-        data_dir=tmp_path_factory.mktemp("stack-data"),
         extra_args=["--idle-seconds", str(IDLE_SECONDS), "--max-lifetime-seconds", str(MAX_LIFETIME_SECONDS)],
         env=STACK_ENV,
     )
     process.start()
     yield process
-    code = process.stop()
-    assert code == 0, process.log()
+    assert process.stop() == 0, process.log()
 
 
 def aws_client(stack, service):

@@ -157,8 +157,8 @@ def test_message_over_128_kb_closes_with_1009(stack):
         assert closed.value.rcvd.code == 1009
 
 
-def test_idle_connection_is_closed_after_the_idle_timeout(stack):
-    with echo_socket(stack) as ws:
+def test_idle_connection_is_closed_after_the_idle_timeout(short_timeout_stack):
+    with echo_socket(short_timeout_stack) as ws:
         started = time.monotonic()
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=IDLE_SECONDS + 5)
@@ -166,8 +166,8 @@ def test_idle_connection_is_closed_after_the_idle_timeout(stack):
         assert time.monotonic() - started >= IDLE_SECONDS - 0.5
 
 
-def test_busy_connection_is_closed_at_the_maximum_lifetime(stack):
-    with echo_socket(stack) as ws:
+def test_busy_connection_is_closed_at_the_maximum_lifetime(short_timeout_stack):
+    with echo_socket(short_timeout_stack) as ws:
         started = time.monotonic()
         with pytest.raises(ConnectionClosed) as closed:
             while time.monotonic() - started < MAX_LIFETIME_SECONDS + 5:

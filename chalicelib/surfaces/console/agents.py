@@ -7,7 +7,7 @@ from chalicelib.domain import agents
 from chalicelib.domain.identity import AGENT_STATUSES, AgentPrincipal, require_site
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
-from chalicelib.surfaces.http import Call, agent
+from chalicelib.surfaces.http import Call, agent, publish
 from chalicelib.surfaces.render import iso
 
 
@@ -34,5 +34,7 @@ def update_status(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
     body = call.body()
     params.only(body, {"status"})  # role, site_ids, ... are not the agent's to set
     status = params.choice(body, "status", AGENT_STATUSES)
-    updated_at = agents.set_status(principal.agent, status)
+    change = agents.set_status(principal.agent, status)
+    publish(change.events)
+    updated_at = change.at
     return ok({"status": status, "updated_at": iso(updated_at)})

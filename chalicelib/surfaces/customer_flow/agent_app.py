@@ -14,7 +14,7 @@ from chalicelib.domain.identity import AGENT_STATUSES, Agent, AgentPrincipal, re
 from chalicelib.settings import get_settings
 from chalicelib.surfaces import params
 from chalicelib.surfaces.customer_flow import surface
-from chalicelib.surfaces.http import Call, Reply, agent
+from chalicelib.surfaces.http import Call, Reply, agent, publish
 from chalicelib.surfaces.render import iso
 
 
@@ -80,5 +80,7 @@ def presence(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
     body = call.body()
     params.only(body, {"status"})
     status = params.choice(body, "status", AGENT_STATUSES)
-    updated_at = agents.set_status(principal.agent, status)
+    change = agents.set_status(principal.agent, status)
+    publish(change.events)
+    updated_at = change.at
     return {"agent_id": principal.id, "status": status, "updated_at": iso(updated_at)}

@@ -1,0 +1,50 @@
+"""Audiences: the named groups a connection follows, and which of them each event reaches.
+
+A connection subscribes to audiences when it opens (one `connections` row per
+audience, keyed on `audience-index`); an event names the audiences it goes to.
+Finding recipients is then one Query per audience, whatever else is connected.
+"""
+from __future__ import annotations
+
+from chalicelib import events as ev
+
+
+def site_agents(site_id: str) -> str:
+    """Every agent connection of a site: the console's inbox and dashboard."""
+    return f"site#{site_id}#agents"
+
+
+def site_visitors(site_id: str) -> str:
+    """Every visitor connection of a site: they hear whether support is online."""
+    return f"site#{site_id}#visitors"
+
+
+def visitor(site_id: str, visitor_id: str) -> str:
+    """One visitor's connections (all its tabs): its conversations' events."""
+    return f"visitor#{site_id}#{visitor_id}"
+
+
+def agent(agent_id: str) -> str:
+    """One agent's connections: its presence is the count of these."""
+    return f"agent#{agent_id}"
+
+
+_CONVERSATION_EVENTS = frozenset({
+    ev.CONVERSATION_CREATED, ev.CONVERSATION_ASSIGNED, ev.CONVERSATION_CLOSED, ev.CONVERSATION_RATED,
+    ev.MESSAGE_CREATED, ev.MESSAGES_READ, ev.TYPING,
+})
+_AGENT_ONLY_EVENTS = frozenset({ev.VISITOR_UPDATED, ev.VISITOR_ONLINE, ev.VISITOR_OFFLINE, ev.ANALYSIS_COMPLETED})
+
+ROUTED_EVENTS = _CONVERSATION_EVENTS | _AGENT_ONLY_EVENTS | {ev.AGENT_STATUS_CHANGED}
+
+
+def for_event(event: ev.Event) -> list[str]:
+    """The audiences an event reaches (each is one Query when delivering it)."""
+    if event.name in _CONVERSATION_EVENTS:
+        visitor_id = event.payload["conversation"]["visitor_id"]
+        return [visitor(event.site_id, visitor_id), site_agents(event.site_id)]
+    if event.name in _AGENT_ONLY_EVENTS:
+        return [site_agents(event.site_id)]
+    if event.name == ev.AGENT_STATUS_CHANGED:
+        return [site_agents(event.site_id), site_visitors(event.site_id)]
+    return []
