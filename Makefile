@@ -34,6 +34,8 @@ test-e2e: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(PY) bench/startup.py
 	$(PY) bench/ws_echo.py
+	$(PY) bench/dynamodb_requests.py
+	$(PY) bench/fanout.py
 
 ## Delete the local stack's saved data (.parley/).
 clean-data:

@@ -153,15 +153,11 @@ def _later():  # type: ignore[no-untyped-def]
     return _now() + timedelta(hours=2)
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def latency(messages: int) -> None:
     import requests
     from websockets.sync.client import connect
 
+    from bench.timing import health_round_trips, percentile
     from local.harness import StackProcess
 
     password = "bench-demo-password"  # local bench only
@@ -169,11 +165,7 @@ def latency(messages: int) -> None:
     stack.start()
     try:
         session = requests.Session()
-        http = []
-        for _ in range(200):
-            started = time.perf_counter()
-            session.get(f"{stack.url}/health", timeout=5).raise_for_status()
-            http.append(time.perf_counter() - started)
+        http = health_round_trips(session, stack.url)
         token = session.post(f"{stack.url}/api/v1/auth/support/login", json={
             "username": "admin", "password": password, "site_id": "site_demo"}, timeout=10).json()["data"]["token"]
         visitor_id = f"v_{uuid.uuid4().hex[:8]}"

@@ -11,12 +11,8 @@ import requests
 from websockets.sync.client import connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import health_round_trips, percentile  # noqa: E402
 from local.harness import StackProcess  # noqa: E402
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -27,11 +23,7 @@ def main() -> None:
     stack.start()
     try:
         session = requests.Session()
-        http = []
-        for _ in range(200):
-            started = time.perf_counter()
-            session.get(f"{stack.url}/health", timeout=5).raise_for_status()
-            http.append(time.perf_counter() - started)
+        http = health_round_trips(session, stack.url)
         echo = []
         lost = 0
         with connect(f"{stack.ws_url}/ws?dialect=echo", open_timeout=5) as ws:

@@ -29,22 +29,22 @@ def _others(audience: str, connection_id: str) -> int:
     return sum(1 for r in connections.recipients(audience) if r.connection_id != connection_id)
 
 
-def agent_connected(record: ConnectionRecord) -> None:
+def _agent_changes(record: ConnectionRecord, from_status: str, to_status: str) -> None:
+    """When no other socket of this agent is live, move its status from `from_status` only."""
     agent_id = record.principal_id or ""
     if _others(audiences.agent(agent_id), record.connection_id):
         return
     agent = tenants.get_agent(agent_id)
-    if agent is not None and agent.status == "offline":
-        dispatch.publish(agents.set_status(agent, "online").events)
+    if agent is not None and agent.status == from_status:
+        dispatch.publish(agents.set_status(agent, to_status).events)
+
+
+def agent_connected(record: ConnectionRecord) -> None:
+    _agent_changes(record, "offline", "online")
 
 
 def agent_disconnected(record: ConnectionRecord) -> None:
-    agent_id = record.principal_id or ""
-    if _others(audiences.agent(agent_id), record.connection_id):
-        return
-    agent = tenants.get_agent(agent_id)
-    if agent is not None and agent.status == "online":
-        dispatch.publish(agents.set_status(agent, "offline").events)
+    _agent_changes(record, "online", "offline")
 
 
 def _visitor_event(name: str, site_id: str, visitor_id: str, visitor_name: str) -> ev.Event:
