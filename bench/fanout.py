@@ -82,7 +82,6 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     from chalicelib.realtime import console, sender  # noqa: F401  (registers the dialect)
     from chalicelib.settings import get_settings
     from chalicelib.store import tenants, visitors
-    from chalicelib.store.connections import ConnectionRecord
     from chalicelib.store.models import LiveConnection, Subscription
     from local.provision import provision
 
@@ -90,11 +89,10 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     sender.send = lambda endpoint, connection_id, data: posts.update([connection_id]) or True  # type: ignore
 
     def bulk_connections(prefix: str, n: int, site_for: callable, role: str) -> None:  # type: ignore[valid-type]
-        now_record = ConnectionRecord(connection_id="", dialect="console", endpoint="http://bench")
         with LiveConnection.batch_write() as batch:
             for i in range(n):
                 cid, site = f"{prefix}{i}", site_for(i)
-                batch.save(LiveConnection(pk=cid, sk="#conn", dialect=now_record.dialect, endpoint="http://bench",
+                batch.save(LiveConnection(pk=cid, sk="#conn", dialect="console", endpoint="http://bench",
                                           site_id=site, role=role, principal_id=f"{prefix}p{i}",
                                           connected_at=_now(), expires_at=_later()))
                 for audience in (f"site#{site}#agents" if role == "agent" else f"site#{site}#visitors",
@@ -117,7 +115,7 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
                 principal = VisitorPrincipal(site_id="site_a", visitor_id=visitor_id)
                 # One visitor tab, and the site's agents make up the rest of the recipients.
                 with Subscription.batch_write() as batch:
-                    for audience in (f"site#site_a#visitors", f"visitor#site_a#{visitor_id}"):
+                    for audience in ("site#site_a#visitors", f"visitor#site_a#{visitor_id}"):
                         batch.save(Subscription(pk=f"tab{recipients}", sk=f"aud#{audience}", audience=audience,
                                                 dialect="console", endpoint="http://bench", role="visitor",
                                                 principal_id=visitor_id, expires_at=_later()))

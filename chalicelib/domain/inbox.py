@@ -66,9 +66,9 @@ def open_conversation(principal: Principal, site_id: str, visitor_id: str, mode:
     }, conversation.conversation_id)])
 
 
-def current_for_visitor(principal: VisitorPrincipal) -> Conversation | None:
-    """The visitor's newest open conversation, if any: 1 Query."""
-    for conversation in store.for_visitor(principal.site_id, principal.visitor_id, limit=10):
+def current_for_visitor(site_id: str, visitor_id: str) -> Conversation | None:
+    """A visitor's newest open conversation, if any: 1 Query."""
+    for conversation in store.for_visitor(site_id, visitor_id, limit=10):
         if conversation.is_open:
             return conversation
     return None

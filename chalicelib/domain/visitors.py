@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib import events as ev
 from chalicelib.auth import tokens
-from chalicelib.domain.errors import NotFound, ValidationFailed
+from chalicelib.domain.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.domain.identity import Visitor, VisitorPrincipal
 from chalicelib.settings import get_settings
 from chalicelib.store import tenants, visitors
@@ -35,6 +35,15 @@ def authenticate(token: str) -> VisitorPrincipal:
     if not isinstance(site_id, str):
         raise ValidationFailed("Invalid visitor token")
     return VisitorPrincipal(site_id=site_id, visitor_id=claims["sub"])
+
+
+def admit(principal: VisitorPrincipal, site_id: str, visitor_id: str) -> None:
+    """May this visitor token open a live connection as (site, visitor)? 2 GetItem. Forbidden if not."""
+    if principal.site_id != site_id or principal.visitor_id != visitor_id:
+        raise Forbidden("This token is not for this site and visitor")
+    site = tenants.get_site(site_id)
+    if site is None or site.status != "active" or visitors.get_visitor(site_id, visitor_id) is None:
+        raise Forbidden("No access to this site")
 
 
 def get(site_id: str, visitor_id: str) -> Visitor:

@@ -29,7 +29,6 @@ from chalicelib.domain.errors import DomainError, Forbidden, NotFound, ServerErr
 from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, presence, sender
-from chalicelib.store import tenants, visitors
 from chalicelib.store.connections import ConnectionRecord, Recipient
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console.conversations import message_view
@@ -166,11 +165,7 @@ def _connect_visitor(request: dialects.ConnectRequest, site_id: str, token: str)
     visitor_id = request.query.get("visitor_id", "").strip()
     if not visitor_id:
         raise ValidationFailed("visitor_id is required for visitors", {"field": "visitor_id"})
-    if principal.site_id != site_id or principal.visitor_id != visitor_id:
-        raise Forbidden("This token is not for this site and visitor")
-    site = tenants.get_site(site_id)
-    if site is None or site.status != "active" or visitors.get_visitor(site_id, visitor_id) is None:
-        raise Forbidden("No access to this site")
+    visitor_domain.admit(principal, site_id, visitor_id)
     record = ConnectionRecord(
         connection_id=request.connection_id, dialect=NAME, endpoint=request.endpoint, site_id=site_id,
         role="visitor", principal_id=visitor_id,
@@ -202,10 +197,10 @@ class Frame:
         if isinstance(self.principal, VisitorPrincipal):
             if named:
                 return named
-            current = inbox.current_for_visitor(self.principal)
+            current = inbox.current_for_visitor(self.principal.site_id, self.principal.visitor_id)
             return current.conversation_id if current else None
         if named and not named.startswith("conv_"):
-            current = inbox.current_for_visitor(VisitorPrincipal(site_id=self.site_id, visitor_id=named))
+            current = inbox.current_for_visitor(self.site_id, named)
             if current is None:
                 raise NotFound("This visitor has no open conversation")
             return current.conversation_id

@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.settings import get_settings
@@ -36,3 +39,14 @@ def failed_conditions(error: TransactWriteError) -> list[int]:
 
 def is_condition_failure(error: PynamoDBException) -> bool:
     return error.cause_response_code == "ConditionalCheckFailedException"
+
+
+def update_if(item: Model, actions: list[Action], condition: Condition) -> bool:
+    """1 conditional UpdateItem. False when the condition did not hold (nothing changed)."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.domain.conversations import Conversation, Message
-from chalicelib.store.base import is_condition_failure, transaction
+from chalicelib.store.base import is_condition_failure, transaction, update_if
 from chalicelib.store.models import (
     COUNTER_SORT_KEY,
     HOURS,
@@ -416,15 +416,8 @@ def set_read(conversation: Conversation, side: str, read_seq: int, unread: int) 
 def mark_delivered(conversation_id: str, side: str, seq: int) -> bool:
     """Move a side's delivered marker forward to `seq` (never back). 1 UpdateItem."""
     marker = ConversationItem.agents_delivered_seq if side == "agents" else ConversationItem.visitor_delivered_seq
-    target = ConversationItem(*ConversationItem.key(conversation_id))
-    try:
-        target.update(actions=[marker.set(seq)],
-                      condition=ConversationItem.pk.exists() & (marker.does_not_exist() | (marker < seq)))
-    except UpdateError as error:
-        if is_condition_failure(error):
-            return False
-        raise
-    return True
+    return update_if(ConversationItem(*ConversationItem.key(conversation_id)), [marker.set(seq)],
+                     ConversationItem.pk.exists() & (marker.does_not_exist() | (marker < seq)))
 
 
 def rate(conversation: Conversation, rating: int, comment: str | None, stats: StatsChanges) -> bool:

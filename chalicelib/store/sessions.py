@@ -8,10 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.domain.identity import Agent
-from chalicelib.store.base import is_condition_failure, now
+from chalicelib.store.base import now, update_if
 from chalicelib.store.models import AgentItem, ChatItem, SessionItem
 from chalicelib.store.tenants import agent_of
 
@@ -64,30 +62,19 @@ def get_with_agent(session_id: str, agent_id: str) -> tuple[Session | None, Agen
 
 def rotate(session_id: str, presented_hash: str, new_hash: str) -> bool:
     """1 conditional UpdateItem. False when the presented secret is no longer current (or revoked)."""
-    item = SessionItem(*SessionItem.key(session_id))
-    try:
-        item.update(
-            actions=[
-                SessionItem.current_hash.set(new_hash),
-                SessionItem.used_hashes.set((SessionItem.used_hashes | []).append([presented_hash])),
-                SessionItem.generation.add(1),
-                SessionItem.last_used_at.set(now()),
-            ],
-            condition=(SessionItem.current_hash == presented_hash) & (SessionItem.revoked == False),  # noqa: E712
-        )
-    except UpdateError as error:
-        if is_condition_failure(error):
-            return False
-        raise
-    return True
+    return update_if(
+        SessionItem(*SessionItem.key(session_id)),
+        [
+            SessionItem.current_hash.set(new_hash),
+            SessionItem.used_hashes.set((SessionItem.used_hashes | []).append([presented_hash])),
+            SessionItem.generation.add(1),
+            SessionItem.last_used_at.set(now()),
+        ],
+        (SessionItem.current_hash == presented_hash) & (SessionItem.revoked == False),  # noqa: E712
+    )
 
 
 def revoke(session_id: str, reason: str) -> None:
     """1 UpdateItem. Idempotent."""
-    item = SessionItem(*SessionItem.key(session_id))
-    try:
-        item.update(actions=[SessionItem.revoked.set(True), SessionItem.revoked_reason.set(reason)],
-                    condition=SessionItem.pk.exists())
-    except UpdateError as error:
-        if not is_condition_failure(error):
-            raise
+    update_if(SessionItem(*SessionItem.key(session_id)),
+              [SessionItem.revoked.set(True), SessionItem.revoked_reason.set(reason)], SessionItem.pk.exists())

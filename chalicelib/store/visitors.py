@@ -5,10 +5,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.domain.identity import Visitor
-from chalicelib.store.base import is_condition_failure, now
+from chalicelib.store.base import now, update_if
 from chalicelib.store.models import VisitorItem
 
 
@@ -83,32 +81,19 @@ def set_presence(site_id: str, visitor_id: str, online: bool, online_until: date
     seen = now()
     item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
     index_moment = online_until if online and online_until is not None else seen
-    try:
-        item.update(
-            actions=[
-                VisitorItem.status.set("online" if online else "offline"),
-                # Offline: the lease ends now, which also tells the REST activity window to stop.
-                VisitorItem.online_until.set(online_until if online and online_until is not None else seen),
-                VisitorItem.last_seen.set(seen),
-                VisitorItem.gsi1sk.set(_seen_sort_key(index_moment, visitor_id)),
-            ],
-            condition=VisitorItem.pk.exists(),
-        )
-    except UpdateError as error:
-        if is_condition_failure(error):
-            return None
-        raise
-    return visitor_of(item)
+    changed = update_if(item, [
+        VisitorItem.status.set("online" if online else "offline"),
+        # Offline: the lease ends now, which also tells the REST activity window to stop.
+        VisitorItem.online_until.set(online_until if online and online_until is not None else seen),
+        VisitorItem.last_seen.set(seen),
+        VisitorItem.gsi1sk.set(_seen_sort_key(index_moment, visitor_id)),
+    ], VisitorItem.pk.exists())
+    return visitor_of(item) if changed else None
 
 
 def rename(site_id: str, visitor_id: str, name: str) -> Visitor | None:
     """1 UpdateItem; None when the visitor does not exist."""
     item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
-    try:
-        item.update(actions=[VisitorItem.name.set(name), VisitorItem.last_seen.set(now())],
-                    condition=VisitorItem.pk.exists())
-    except UpdateError as error:
-        if is_condition_failure(error):
-            return None
-        raise
-    return visitor_of(item)
+    changed = update_if(item, [VisitorItem.name.set(name), VisitorItem.last_seen.set(now())],
+                        VisitorItem.pk.exists())
+    return visitor_of(item) if changed else None
