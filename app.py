@@ -9,9 +9,11 @@ from chalicelib import observability
 from chalicelib.dispatch import listeners  # noqa: F401  (registers every event listener)
 from chalicelib.realtime import console as _console_dialect  # noqa: F401  (registers seed 000's dialect)
 from chalicelib.realtime import entrypoints as realtime
+from chalicelib.resources import queue_spec
 from chalicelib.settings import get_settings
 from chalicelib.surfaces import console, customer_flow, public_api
 from chalicelib.surfaces.health import bp as health_surface
+from chalicelib.workers import analysis as analysis_worker
 from chalicelib.workers import events as events_worker
 
 settings = get_settings()
@@ -42,9 +44,14 @@ def ws_disconnect(event: WebsocketEvent) -> dict:
     return realtime.on_disconnect(event)
 
 
-@app.on_sqs_message(queue=settings.queue_name("events"), batch_size=10)
+@app.on_sqs_message(queue=settings.queue_name("events"), batch_size=queue_spec("events").batch_size)
 def process_events(event: SQSEvent) -> dict:
     return events_worker.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=settings.queue_name("analysis"), batch_size=queue_spec("analysis").batch_size)
+def analyse_messages(event: SQSEvent) -> dict:
+    return analysis_worker.handle_batch(event.to_dict(), event.context)
 
 
 if settings.test_handlers:

@@ -37,6 +37,21 @@ class RateLimits:
 
 
 @dataclass(frozen=True)
+class AnalysisSettings:
+    """Which AI provider analyses messages, and what Bedrock costs (README "AI analysis")."""
+
+    provider: str = "local"  # local | bedrock
+    bedrock_model_id: str = "anthropic.claude-3-haiku-20240307-v1:0"
+    bedrock_region: str | None = None  # defaults to the app's region
+    # USD per million tokens, for the usage ledger; set them to your model's price.
+    input_usd_per_mtok: float = 0.25
+    output_usd_per_mtok: float = 1.25
+    # Tokens a site may spend on Bedrock per calendar month (UTC) unless its own setting says otherwise.
+    monthly_token_budget: int = 2_000_000
+    max_output_tokens: int = 600
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str
     region: str
@@ -64,6 +79,7 @@ class Settings:
     # local default) or "admin" (an admin's bearer token; dev/prod default).
     agent_registration: str
     rate_limits: RateLimits
+    analysis: AnalysisSettings
 
     @property
     def is_local(self) -> bool:
@@ -105,6 +121,35 @@ def _rate_limits(env: Mapping[str, str]) -> RateLimits:
     )
 
 
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{key} must not be negative")
+    return value
+
+
+def _analysis(env: Mapping[str, str]) -> AnalysisSettings:
+    defaults = AnalysisSettings()
+    provider = env.get("PARLEY_ANALYSIS_PROVIDER", defaults.provider)
+    if provider not in {"local", "bedrock"}:
+        raise SettingsError("PARLEY_ANALYSIS_PROVIDER must be 'local' or 'bedrock'")
+    return AnalysisSettings(
+        provider=provider,
+        bedrock_model_id=env.get("PARLEY_BEDROCK_MODEL_ID") or defaults.bedrock_model_id,
+        bedrock_region=env.get("PARLEY_BEDROCK_REGION") or None,
+        input_usd_per_mtok=_float(env, "PARLEY_BEDROCK_INPUT_USD_PER_MTOK", defaults.input_usd_per_mtok),
+        output_usd_per_mtok=_float(env, "PARLEY_BEDROCK_OUTPUT_USD_PER_MTOK", defaults.output_usd_per_mtok),
+        monthly_token_budget=_int(env, "PARLEY_ANALYSIS_MONTHLY_TOKENS", defaults.monthly_token_budget),
+        max_output_tokens=_int(env, "PARLEY_BEDROCK_MAX_OUTPUT_TOKENS", defaults.max_output_tokens),
+    )
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     stage = env.get("PARLEY_STAGE", "local")
     if stage not in STAGES:
@@ -138,6 +183,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         visitor_token_seconds=_int(env, "PARLEY_VISITOR_TOKEN_SECONDS", 24 * 3600),
         agent_registration=registration,
         rate_limits=_rate_limits(env),
+        analysis=_analysis(env),
     )
 
 

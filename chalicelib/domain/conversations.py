@@ -81,6 +81,7 @@ class Message:
     file: dict[str, Any] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     client_message_id: str | None = None
+    analysis: dict[str, Any] | None = None
 
 
 def message_id(seq: int, suffix: str) -> str:

@@ -21,6 +21,7 @@ class Site:
     widget_config: dict[str, Any]
     created_at: datetime
     active_conversations: int = 0
+    ai_settings: dict[str, Any] = field(default_factory=dict)  # see domain/sites.AI_FIELDS
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,32 @@ def validate_widget_config(config: Any) -> dict[str, Any]:
     return config
 
 
+AI_DEFAULTS: dict[str, Any] = {"auto_analysis": True, "monthly_token_budget": None}
+MAX_TOKEN_BUDGET = 10_000_000_000
+
+
+def validate_ai_settings(config: Any) -> dict[str, Any]:
+    """A site's AI switches: automatic analysis on/off, and its monthly Bedrock token budget
+    (None = the deployment's default, 0 = never call Bedrock)."""
+    if not isinstance(config, dict):
+        raise ValidationFailed("ai must be an object", {"field": "ai"})
+    unknown = sorted(set(config) - set(AI_DEFAULTS))
+    if unknown:
+        raise ValidationFailed(f"unknown ai fields: {', '.join(unknown)}", {"fields": unknown})
+    if "auto_analysis" in config and not isinstance(config["auto_analysis"], bool):
+        raise ValidationFailed("ai.auto_analysis must be true or false", {"field": "ai.auto_analysis"})
+    budget = config.get("monthly_token_budget")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int)
+                               or not 0 <= budget <= MAX_TOKEN_BUDGET):
+        raise ValidationFailed("ai.monthly_token_budget must be a whole number of tokens, or null",
+                               {"field": "ai.monthly_token_budget"})
+    return config
+
+
+def ai_settings(site: Site) -> dict[str, Any]:
+    return {**AI_DEFAULTS, **site.ai_settings}
+
+
 def create(admin: AgentPrincipal, site_id: str, name: str, domain: str | None,
            widget_config: dict[str, Any]) -> Site:
     if not SITE_ID.match(site_id):
@@ -49,6 +75,9 @@ def update(site_id: str, changes: dict[str, Any]) -> Site:
     if "widget_config" in changes:
         merged = {**get(site_id).widget_config, **validate_widget_config(changes["widget_config"])}
         changes = {**changes, "widget_config": merged}
+    if "ai_settings" in changes:
+        changes = {**changes, "ai_settings": {**get(site_id).ai_settings,
+                                              **validate_ai_settings(changes["ai_settings"])}}
     return tenants.update_site(site_id, changes)
 
 

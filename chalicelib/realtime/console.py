@@ -272,7 +272,7 @@ def _on_get_state(frame: Frame) -> None:
             conversation={"id": c.conversation_id, "status": c.status, "visitor_id": c.visitor_id,
                           "visitor_name": c.visitor_name, "assigned_agent_id": c.assigned_agent_id,
                           "created_at": iso(c.created_at), "closed_at": iso(c.closed_at)},
-            messages=[message_view(m, c) for m in page], has_more=has_more, last_seq=c.seq,
+            messages=[message_view(m, c, frame.principal) for m in page], has_more=has_more, last_seq=c.seq,
         )
     if isinstance(frame.principal, VisitorPrincipal):
         state["support_online"] = bool(agents.members(frame.site_id, "online"))

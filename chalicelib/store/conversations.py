@@ -73,7 +73,7 @@ def message_of(item: MessageItem) -> Message:
         visitor_id=item.visitor_id, seq=int(item.seq), sender_type=item.sender_type, sender_id=item.sender_id,
         sender_name=item.sender_name, type=item.type, content=item.content, created_at=item.created_at,
         file_id=item.file_id, file=item.file, metadata=dict(item.metadata or {}),
-        client_message_id=item.client_message_id,
+        client_message_id=item.client_message_id, analysis=item.analysis,
     )
 
 

@@ -18,7 +18,9 @@ Table `chats` (single-table design; `kind` says what an item is)
                                                                 gsi2: SITE#<site>#CONVS / <activity>
                                                                 gsi3: SITE#<site>#AGENT#<agent> / <status>#<activity>
                                                                 gsi4: SITE#<site>#VISITOR#<visitor> / <activity>
-  message           CONV#<conv_id>         MSG#<seq:010d>       -
+  message           CONV#<conv_id>         MSG#<seq:010d>       -      (+ its AI analysis, written once)
+  conversation AI   CONV#<conv_id>         ANALYSIS             -      (aggregate, valid for one seq)
+  AI usage/month    AIUSAGE#<site_id>      <YYYY-MM>            -      (tokens, cost: the budget ledger)
   idempotency key   CONV#<conv_id>         IDEM#<key>           -      (points at the message's seq)
   list counter      CONVCOUNT#<site>#<s>   COUNT                gsi1 or gsi2: the list's partition / ~COUNT
   site stats/day    STATS#<site>#<day>     SITE                 -
@@ -132,6 +134,7 @@ class SiteItem(ChatItem, discriminator="site"):
     domain = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="active")
     widget_config = JSONAttribute(null=True)
+    ai_settings = JSONAttribute(null=True)  # {"auto_analysis": bool, "monthly_token_budget": int}
     active_conversations = NumberAttribute(default=0)
 
     @staticmethod
@@ -313,10 +316,36 @@ class MessageItem(ChatItem, discriminator="message"):
     file = JSONAttribute(null=True)
     metadata = JSONAttribute(null=True)
     client_message_id = UnicodeAttribute(null=True)
+    analysis = JSONAttribute(null=True)  # set once by the analysis worker (visitor text messages)
 
     @staticmethod
     def key(conversation_id: str, seq: int) -> tuple[str, str]:
         return f"CONV#{conversation_id}", f"MSG#{seq:010d}"
+
+
+class ConversationAnalysisItem(ChatItem, discriminator="conversation_analysis"):
+    """The conversation-level analysis, valid while the conversation's seq is still `seq`."""
+
+    seq = NumberAttribute()
+    data = JSONAttribute()
+    provider = UnicodeAttribute()
+
+    @staticmethod
+    def key(conversation_id: str) -> tuple[str, str]:
+        return f"CONV#{conversation_id}", "ANALYSIS"
+
+
+class AiUsageItem(ChatItem, discriminator="ai_usage"):
+    """A site's AI provider usage in one calendar month (UTC): the budget's ledger."""
+
+    calls = NumberAttribute(default=0)
+    input_tokens = NumberAttribute(default=0)
+    output_tokens = NumberAttribute(default=0)
+    cost_usd = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(site_id: str, month: str) -> tuple[str, str]:
+        return f"AIUSAGE#{site_id}", month
 
 
 class IdempotencyItem(ChatItem, discriminator="idempotency"):

@@ -27,7 +27,7 @@ def site_of(item: SiteItem) -> Site:
     return Site(
         site_id=item.site_id, name=item.name, domain=item.domain, status=item.status,
         widget_config=dict(item.widget_config or {}), created_at=item.created_at or now(),
-        active_conversations=int(item.active_conversations or 0),
+        active_conversations=int(item.active_conversations or 0), ai_settings=dict(item.ai_settings or {}),
     )
 
 

@@ -28,20 +28,30 @@ def send(world, conversation_id, content, token=None, headers=None, **extra):
     return world.call("POST", "/api/v1/messages", body, token=token, headers=headers)
 
 
-def drain_events(max_rounds=5):
-    """Run the events worker over everything queued, as the SQS pump would. Returns records handled."""
+def drain_queue(short_name, handler, max_rounds=5):
+    """Run a queue's consumer over everything queued, as the SQS pump would. Returns the bodies handled."""
     sqs = boto3.client("sqs", region_name="us-east-1")
-    url = sqs.get_queue_url(QueueName=get_settings().queue_name("events"))["QueueUrl"]
+    url = sqs.get_queue_url(QueueName=get_settings().queue_name(short_name))["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    handled = 0
+    handled = []
     for _ in range(max_rounds):
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
         if not messages:
             break
         records = [apigw.sqs_record(m, arn, "us-east-1") for m in messages]
-        result = app_module.process_events({"Records": records}, lambdas.context("events"))
+        result = handler({"Records": records}, lambdas.context(short_name))
         assert result == {"batchItemFailures": []}, result
         for m in messages:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-        handled += len(messages)
+        handled.extend(m["Body"] for m in messages)
     return handled
+
+
+def drain_events(max_rounds=5):
+    """Run the events worker over everything queued. Returns the number of records handled."""
+    return len(drain_queue("events", app_module.process_events, max_rounds))
+
+
+def drain_analysis(max_rounds=5):
+    """Run the analysis worker over everything queued. Returns the job bodies handled."""
+    return drain_queue("analysis", app_module.analyse_messages, max_rounds)

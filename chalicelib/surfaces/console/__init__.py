@@ -33,6 +33,7 @@ bp = surface.blueprint
 from chalicelib.surfaces.console import (  # noqa: E402,F401
     admin,
     agents,
+    analysis,
     analytics,
     auth,
     conversations,

@@ -47,14 +47,14 @@ def create_site(call: Call, principal: Principal) -> Reply:
         params.text(body, "domain", required=False, max_length=255),
         params.mapping(body, "widget_config"),
     )
-    return Reply(ok(site_view(site)), status=201)
+    return Reply(ok(site_view(site, for_agents=True)), status=201)
 
 
 @surface.route("/api/v1/admin/sites/{site_id}", methods=["PATCH"], auth=agent)
 def update_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any]:
     require_admin(principal, site_id)
     body = call.body()
-    params.only(body, SITE_FIELDS)
+    params.only(body, SITE_FIELDS | {"ai"})
     changes: dict[str, Any] = {}
     if "name" in body:
         changes["name"] = params.required_text(body, "name", max_length=120)
@@ -64,7 +64,9 @@ def update_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any
         changes["status"] = params.required_text(body, "status", max_length=32)
     if "widget_config" in body:
         changes["widget_config"] = params.mapping(body, "widget_config")
-    return ok(site_view(sites.update(site_id, changes) if changes else sites.get(site_id)))
+    if "ai" in body:
+        changes["ai_settings"] = params.mapping(body, "ai")
+    return ok(site_view(sites.update(site_id, changes) if changes else sites.get(site_id), for_agents=True))
 
 
 @surface.route("/api/v1/admin/agents", methods=["POST"], auth=agent)

@@ -5,14 +5,15 @@ from typing import Any
 
 from chalicelib.domain import inbox
 from chalicelib.domain.conversations import Conversation, Message, message_status
-from chalicelib.domain.identity import Principal, VisitorPrincipal
+from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, agent_or_visitor, publish
 from chalicelib.surfaces.render import iso
 
 
-def message_view(m: Message, c: Conversation) -> dict[str, Any]:
+def message_view(m: Message, c: Conversation, principal: Principal | None = None) -> dict[str, Any]:
+    """`principal` decides agent-only fields: a visitor message's AI analysis is for agents."""
     view: dict[str, Any] = {
         "id": m.message_id,
         "conversation_id": m.conversation_id,
@@ -29,6 +30,8 @@ def message_view(m: Message, c: Conversation) -> dict[str, Any]:
         view["file"] = m.file
     if m.metadata:
         view["metadata"] = m.metadata
+    if m.analysis and isinstance(principal, AgentPrincipal):
+        view["analysis"] = {k: v for k, v in m.analysis.items() if k != "provider"}
     return view
 
 
@@ -76,7 +79,7 @@ def get(call: Call, principal: Principal, conversation_id: str) -> dict[str, Any
         "unread_count": unread_for(principal, c),
     }
     if include:
-        data["messages"] = [message_view(m, c) for m in messages]
+        data["messages"] = [message_view(m, c, principal) for m in messages]
         data["has_more_messages"] = has_more
     return ok(data)
 

@@ -38,7 +38,7 @@ def page(call: Call, principal: Principal) -> dict[str, Any]:
         before=params.text(call.query, "before", required=False, max_length=64),
         after=params.text(call.query, "after", required=False, max_length=64),
     )
-    return ok({"messages": [message_view(m, conversation) for m in messages], "has_more": has_more})
+    return ok({"messages": [message_view(m, conversation, principal) for m in messages], "has_more": has_more})
 
 
 @surface.route("/api/v1/messages/read", methods=["POST"], auth=agent_or_visitor)

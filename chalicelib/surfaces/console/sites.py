@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import sites
-from chalicelib.domain.identity import Principal, Site, require_site_object
+from chalicelib.domain.identity import AgentPrincipal, Principal, Site, require_site_object
 from chalicelib.store import tenants
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
@@ -12,8 +12,8 @@ from chalicelib.surfaces.http import Call, agent, agent_or_visitor
 from chalicelib.surfaces.render import iso
 
 
-def site_view(site: Site) -> dict[str, Any]:
-    return {
+def site_view(site: Site, for_agents: bool = False) -> dict[str, Any]:
+    view = {
         "id": site.site_id,
         "name": site.name,
         "domain": site.domain,
@@ -21,12 +21,15 @@ def site_view(site: Site) -> dict[str, Any]:
         "created_at": iso(site.created_at),
         "status": site.status,
     }
+    if for_agents:  # visitors read their site's widget settings, not its AI budget
+        view["ai"] = sites.ai_settings(site)
+    return view
 
 
 @surface.route("/api/v1/sites/{site_id}", methods=["GET"], auth=agent_or_visitor)
 def get_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any]:
     require_site_object(principal, site_id, "Site")
-    return ok(site_view(sites.get(site_id)))
+    return ok(site_view(sites.get(site_id), for_agents=isinstance(principal, AgentPrincipal)))
 
 
 @surface.route("/api/v1/sites", methods=["GET"], auth=agent)
