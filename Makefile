@@ -36,6 +36,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/ws_echo.py
 	$(PY) bench/dynamodb_requests.py
 	$(PY) bench/fanout.py
+	$(PY) bench/analysis_accuracy.py
 
 ## Delete the local stack's saved data (.parley/).
 clean-data:

@@ -204,6 +204,14 @@ def main() -> None:
                  "/api/v1/analytics/dashboard?site_id=site_a&period=month", headers=auth)
             call("GET /api/v1/analytics/agents/{id} (week)", "GET", f"/api/v1/analytics/agents/{me}?period=week",
                  headers=auth)
+            call("POST /api/v1/analysis/message", "POST", "/api/v1/analysis/message",
+                 {"message": "Is the premium plan too expensive?"}, headers=auth)
+            call("POST /api/v1/analysis/message (conversation)", "POST", "/api/v1/analysis/message",
+                 {"message": "Is the premium plan too expensive?", "conversation_id": cid}, headers=auth)
+            call("GET /api/v1/analysis/conversation/{id} (computed)", "GET",
+                 f"/api/v1/analysis/conversation/{cid}", headers=auth)
+            call("GET /api/v1/analysis/conversation/{id} (cached)", "GET",
+                 f"/api/v1/analysis/conversation/{cid}", headers=auth)
             call("POST /api/v1/auth/logout", "POST", "/api/v1/auth/logout", headers=auth)
 
     width = max(len(label) for label, *_ in rows)

@@ -33,22 +33,24 @@ def monthly_budget(site: Site) -> int:
     return int(own) if own is not None else get_settings().analysis.monthly_token_budget
 
 
-def analyzer_for(site: Site) -> Analyzer:
-    """The local engine, or Bedrock while the site's budget lasts (1 GetItem to check it)."""
+def analyzer_for(site_id: str) -> Analyzer:
+    """The local engine (no request), or Bedrock while the site's budget lasts
+    (1 GetItem for the site's settings + 1 GetItem for its ledger)."""
     settings = get_settings()
-    if settings.analysis.provider != "bedrock":
+    if settings.analysis.provider != "bedrock" or not site_id:
         return LocalEngine()
-    used = store.usage(site.site_id, store.month_key())
+    site = sites.get(site_id)
+    used = store.usage(site_id, store.month_key())
     budget = monthly_budget(site)
     if used["input_tokens"] + used["output_tokens"] >= budget:
-        logger.info("AI budget spent; using the local engine", extra={"site_id": site.site_id, "budget": budget})
+        logger.info("AI budget spent; using the local engine", extra={"site_id": site_id, "budget": budget})
         return LocalEngine()
     return BedrockAnalyzer(settings.analysis, settings.region)
 
 
 def record(site_id: str, usage: Usage) -> None:
     """Add a paid call to the site's ledger (1 UpdateItem); the local engine costs nothing."""
-    if usage.tokens:
+    if usage.tokens and site_id:
         store.add_usage(site_id, store.month_key(), usage.input_tokens, usage.output_tokens, usage.cost_usd)
 
 
@@ -84,8 +86,8 @@ def _stored_insight(data: dict[str, Any] | None) -> MessageInsight | None:
 
 def analyze_for_agent(principal: AgentPrincipal, text: str, conversation_id: str | None,
                       visitor_id: str | None) -> MessageInsight:
-    """Without a conversation: the agent's first site pays. With one: 1 Query for it and its
-    latest messages (also the access check; a foreign conversation is a 404)."""
+    """Without a conversation the agent's first site pays; with one, its site (1 Query for the
+    conversation and its latest messages, which is also the access check: another site's is a 404)."""
     context: list[Turn] = []
     if conversation_id:
         conversation, messages, _ = inbox.with_latest(principal, conversation_id, 10, None)
@@ -95,19 +97,17 @@ def analyze_for_agent(principal: AgentPrincipal, text: str, conversation_id: str
         context = turns_of(messages)
     else:
         site_id = principal.agent.site_ids[0] if principal.agent.site_ids else ""
-    site = sites.get(site_id) if site_id else None
-    analyzer: Analyzer = analyzer_for(site) if site else LocalEngine()
+    analyzer = analyzer_for(site_id)
     insight, usage = analyzer.analyze_message(text, context[-analyzer.context_turns:] if analyzer.context_turns else [])
-    if site:
-        record(site.site_id, usage)
+    record(site_id, usage)
     return insight
 
 
 def analyze_stored_message(site_id: str, conversation_id: str, seq: int) -> list[ev.Event]:
     """The worker's job for one visitor message: analyse it once, store it with the message,
     and raise `analysis.completed`. A redelivered job finds the analysis there and stops.
-    Requests: 1 GetItem (message) + 1 GetItem (site) + 1 UpdateItem (+1 Query for Bedrock's
-    context, +1 GetItem and 1 UpdateItem for its budget)."""
+    Requests: 1 GetItem (message) + 1 UpdateItem; with Bedrock + 1 Query (context), 2 GetItem
+    (site, budget) and 1 UpdateItem (ledger)."""
     message = store.get_message(conversation_id, seq)
     if message is None or message.site_id != site_id:
         logger.warning("analysis job for a missing message", extra={"conversation_id": conversation_id, "seq": seq})
@@ -117,8 +117,7 @@ def analyze_stored_message(site_id: str, conversation_id: str, seq: int) -> list
         return []
     if message.sender_type != "visitor" or not message.content:
         return []
-    site = sites.get(site_id)
-    analyzer = analyzer_for(site)
+    analyzer = analyzer_for(site_id)
     context: list[Turn] = []
     if analyzer.context_turns:
         from chalicelib.store import conversations
@@ -144,9 +143,8 @@ def conversation_analysis(principal: AgentPrincipal, conversation_id: str) -> tu
     if cached is not None and cached.seq == conversation.seq:
         return cached.data, True
     _, messages, _ = inbox.with_latest(principal, conversation_id, CONVERSATION_WINDOW, None)
-    site = sites.get(conversation.site_id)
-    insight, usage = analyzer_for(site).analyze_conversation(turns_of(messages))
-    record(site.site_id, usage)
+    insight, usage = analyzer_for(conversation.site_id).analyze_conversation(turns_of(messages))
+    record(conversation.site_id, usage)
     data = insight.to_dict()
     store.save_conversation_analysis(conversation_id, conversation.seq, data, usage.provider)
     return data, False

@@ -17,7 +17,7 @@ def walkthroughs():
 
 
 def test_the_readme_has_walkthroughs():
-    assert {"auth", "conversation", "realtime"} <= set(walkthroughs())
+    assert {"auth", "conversation", "realtime", "analysis"} <= set(walkthroughs())
 
 
 @pytest.mark.parametrize("name", sorted(walkthroughs()))
@@ -35,5 +35,8 @@ def test_walkthrough_runs(stack, name):
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     if name == "auth":  # its last command checks that a logged-out token is refused
         assert result.stdout.strip().endswith("401")
+    if name == "analysis":  # the worker's analysis was read back with the message
+        assert result.stdout.count('"objection":"Price concern"') == 1  # the on-demand example
+        assert re.search(r"Price concern$", result.stdout, re.M)  # what `pick ...analysis.objection` printed
     if name == "realtime":  # the resync printed exactly the message after seq 1
         assert result.stdout.strip().splitlines()[-1] == "['On its way!']"

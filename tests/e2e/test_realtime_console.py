@@ -279,3 +279,23 @@ def test_a_retried_frame_with_the_same_client_message_id_makes_one_message(stack
         console.next("message", where=lambda f: f["id"] == first["id"])
         assert not [f for f in console.drain(0.5) if f["type"] == "message" and f["id"] != first["id"]
                     and f["conversation_id"] == first["conversation_id"]]
+
+
+def test_a_visitor_message_is_analysed_by_the_worker_and_the_analysis_reaches_the_agents_socket(stack, admin):
+    """Events queue -> analysis queue -> analysis worker (SQS pump) -> @connections -> the console."""
+    agent = new_agent(stack, admin)
+    visitor = new_visitor(stack, name="Buyer")
+    with agent_socket(stack, agent) as console, visitor_socket(stack, visitor) as widget:
+        widget.send(type="message", message="I'm interested in your premium plan but the price seems a bit high")
+        first = console.next("message", where=lambda f: f["sender"]["id"] == visitor["visitor_id"])
+        frame = console.next("analysis", timeout=15, where=lambda f: f["message_id"] == first["id"])
+        assert frame["from"] == "visitor" and frame["conversation_id"] == first["conversation_id"]
+        assert frame["analysis"]["objection"] == "Price concern" and frame["analysis"]["interest_level"] == "High"
+        widget.drain(0.5)
+        assert widget.of_type("analysis") == []  # agents only
+
+        stored = rest(stack, "GET", "/api/v1/messages", agent=agent,
+                      params={"conversation_id": first["conversation_id"]}).json()["data"]["messages"]
+        assert stored[0]["analysis"] == frame["analysis"]
+        aggregate = rest(stack, "GET", f"/api/v1/analysis/conversation/{first['conversation_id']}", agent=agent)
+        assert aggregate.status_code == 200 and aggregate.json()["data"]["objections_raised"] == ["price concern"]
