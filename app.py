@@ -15,6 +15,7 @@ from chalicelib.surfaces import console, customer_flow, public_api
 from chalicelib.surfaces.health import bp as health_surface
 from chalicelib.workers import analysis as analysis_worker
 from chalicelib.workers import events as events_worker
+from chalicelib.workers import media as media_worker
 
 settings = get_settings()
 
@@ -52,6 +53,11 @@ def process_events(event: SQSEvent) -> dict:
 @app.on_sqs_message(queue=settings.queue_name("analysis"), batch_size=queue_spec("analysis").batch_size)
 def analyse_messages(event: SQSEvent) -> dict:
     return analysis_worker.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=settings.queue_name("media"), batch_size=queue_spec("media").batch_size)
+def process_media(event: SQSEvent) -> dict:
+    return media_worker.handle_batch(event.to_dict(), event.context)
 
 
 if settings.test_handlers:

@@ -37,6 +37,16 @@ class RateLimits:
 
 
 @dataclass(frozen=True)
+class FileSettings:
+    """Upload limits and link lifetimes (README "Files")."""
+
+    max_upload_bytes: int = 10 * 1024 * 1024  # seed 000: 10 MB
+    upload_url_seconds: int = 15 * 60  # a presigned upload URL's life
+    download_token_seconds: int = 3600  # a download link's life (links are re-signed on every read)
+    download_redirect_seconds: int = 60  # the presigned S3 GET a download redirects to
+
+
+@dataclass(frozen=True)
 class AnalysisSettings:
     """Which AI provider analyses messages, and what Bedrock costs (README "AI analysis")."""
 
@@ -80,6 +90,7 @@ class Settings:
     agent_registration: str
     rate_limits: RateLimits
     analysis: AnalysisSettings
+    files: FileSettings
 
     @property
     def is_local(self) -> bool:
@@ -184,6 +195,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         agent_registration=registration,
         rate_limits=_rate_limits(env),
         analysis=_analysis(env),
+        files=FileSettings(
+            max_upload_bytes=_int(env, "PARLEY_MAX_UPLOAD_BYTES", FileSettings.max_upload_bytes),
+            upload_url_seconds=_int(env, "PARLEY_UPLOAD_URL_SECONDS", FileSettings.upload_url_seconds),
+            download_token_seconds=_int(env, "PARLEY_DOWNLOAD_TOKEN_SECONDS", FileSettings.download_token_seconds),
+            download_redirect_seconds=_int(env, "PARLEY_DOWNLOAD_REDIRECT_SECONDS",
+                                           FileSettings.download_redirect_seconds),
+        ),
     )
 
 

@@ -94,6 +94,9 @@ class BedrockAnalyzer:
             raise ModelAnswerRejected(f"bedrock call failed: {type(error).__name__}: {error}",
                                       Usage(provider=self.name, model=self._settings.bedrock_model_id)) from error
         usage = self._cost(answer)
+        logger.info("bedrock call", extra={"model": usage.model, "input_tokens": usage.input_tokens,
+                                           "output_tokens": usage.output_tokens, "cost_usd": usage.cost_usd,
+                                           "stop_reason": answer.stop_reason})
         try:
             return parse(_json_object(answer.text)), usage
         except InvalidInsight as error:

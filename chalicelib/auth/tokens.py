@@ -32,6 +32,8 @@ class TokenKind:
 
 AGENT_ACCESS = TokenKind(typ="agent_access", audience="parley:agent", key_purpose="agent-access")
 VISITOR = TokenKind(typ="visitor", audience="parley:visitor", key_purpose="visitor")
+# A link to one file's bytes: scoped to that file, short-lived, useless as a session.
+FILE_DOWNLOAD = TokenKind(typ="file_download", audience="parley:file", key_purpose="file-download")
 
 
 def issue(kind: TokenKind, subject: str, lifetime_seconds: int, claims: dict[str, Any] | None = None,

@@ -48,6 +48,14 @@ class Conflict(DomainError):
     status, code, default_message = 409, "CONFLICT", "The resource is in a conflicting state"
 
 
+class FileTooLarge(DomainError):
+    status, code, default_message = 400, "FILE_TOO_LARGE", "File size exceeds maximum limit of 10MB"
+
+
+class InvalidFileType(DomainError):
+    status, code, default_message = 400, "INVALID_FILE_TYPE", "File type not allowed"
+
+
 class RateLimited(DomainError):
     status, code, default_message = 429, "RATE_LIMITED", "Too many requests"
 

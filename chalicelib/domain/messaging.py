@@ -28,8 +28,11 @@ from chalicelib.domain.conversations import (
 from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.domain.inbox import conversation_view_payload, load, require_readable
+from chalicelib.media import rules
 from chalicelib.store import conversations as store
+from chalicelib.store import files
 from chalicelib.store.base import now
+from chalicelib.store.files import StoredFile
 
 MAX_CONTENT_CHARS = 10_000
 MAX_ATTEMPTS = 40
@@ -76,18 +79,33 @@ def _validate(kind: str, content: str | None, file_id: str | None, metadata: dic
         raise ValidationFailed("content is required for text messages", {"field": "content"})
     if content is not None and len(content) > MAX_CONTENT_CHARS:
         raise ValidationFailed(f"content must be at most {MAX_CONTENT_CHARS} characters", {"field": "content"})
-    if kind in ("file", "image"):
-        if not file_id:
-            raise ValidationFailed("file_id is required for file and image messages", {"field": "file_id"})
-        # Uploads arrive with the files issue; until then no file id can name a file.
-        raise ValidationFailed("file_id does not name an uploaded file", {"field": "file_id"})
+    if kind in ("file", "image") and not file_id:
+        raise ValidationFailed("file_id is required for file and image messages", {"field": "file_id"})
+    if kind == "text" and file_id:
+        raise ValidationFailed("a text message carries no file_id; use type file or image", {"field": "file_id"})
     if len(str(metadata)) > 4096:
         raise ValidationFailed("metadata is too large (4 KB at most)", {"field": "metadata"})
 
 
+def attachable_file(principal: Principal, conversation: Conversation, file_id: str, kind: str) -> StoredFile:
+    """A file a sender may put in this conversation: ready, of the same site, and either already
+    this conversation's or not yet in any conversation and uploaded by the sender. 1 GetItem."""
+    f = files.get(file_id, consistent=True)
+    sender = ("support" if isinstance(principal, AgentPrincipal) else principal.kind, principal.id)
+    if f is None or f.status != "ready" or f.site_id != conversation.site_id:
+        raise ValidationFailed("file_id does not name an uploaded file", {"field": "file_id"})
+    if f.conversation_id != conversation.conversation_id and (
+            f.conversation_id is not None or (f.uploaded_by_type, f.uploaded_by_id) != sender):
+        raise ValidationFailed("that file belongs to another conversation or sender", {"field": "file_id"})
+    if kind == "image" and not f.is_image:
+        raise ValidationFailed("an image message needs an image file", {"field": "type"})
+    return f
+
+
 def send(principal: Principal, conversation_id: str, *, kind: str, content: str | None, file_id: str | None = None,
          metadata: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Sent:
-    """Requests: 1 GetItem + 1 TransactWriteItems (more only when racing other senders)."""
+    """Requests: 1 GetItem + 1 TransactWriteItems (more only when racing other senders);
+    a file message reads its file too (+1 GetItem) and attaches it in the same transaction."""
     metadata = dict(metadata or {})
     _validate(kind, content, file_id, metadata)
     key = idempotency_key or metadata.get("client_message_id")
@@ -97,6 +115,7 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
         conversation = load(principal, conversation_id, consistent=attempt > 0)
         require_open(conversation, "send messages")
         sender_type, sender_id, sender_name = sender_of(principal, conversation)
+        attachment = attachable_file(principal, conversation, file_id, kind) if file_id else None
         at = now()
         seq = conversation.seq + 1
         message = Message(
@@ -104,6 +123,8 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
             site_id=conversation.site_id, visitor_id=conversation.visitor_id, seq=seq, sender_type=sender_type,
             sender_id=sender_id, sender_name=sender_name, type=kind, content=content, created_at=at,
             file_id=file_id, metadata=metadata, client_message_id=key,
+            file=rules.snapshot(attachment.file_id, attachment.filename, attachment.original_name,
+                                attachment.mime_type, attachment.size, attachment.is_image) if attachment else None,
         )
         first_visitor = sender_type == "visitor" and conversation.first_visitor_message_at is None
         first_response = sender_type == "support" and conversation.first_response_at is None
@@ -113,7 +134,10 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
             store.append(conversation, message, idempotency_key=key, first_visitor_message=first_visitor,
                          first_response=first_response,
                          stats=analytics.message_sent(conversation.site_id, sender_type, sender_id, at,
-                                                      response_seconds))
+                                                      response_seconds), attachment=attachment)
+        except store.FileUnavailable:
+            raise ValidationFailed("that file was deleted or sent in another conversation", {"field": "file_id"}) \
+                from None
         except store.DuplicateKey:
             original = store.by_idempotency_key(conversation_id, key)  # type: ignore[arg-type]
             if original is None:

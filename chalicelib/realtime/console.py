@@ -27,6 +27,7 @@ from chalicelib.domain import accounts, agents, inbox, limits, messaging
 from chalicelib.domain import visitors as visitor_domain
 from chalicelib.domain.errors import DomainError, Forbidden, NotFound, ServerError, Unauthorized, ValidationFailed
 from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
+from chalicelib.media import service as media
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, presence, sender
 from chalicelib.store.connections import ConnectionRecord, Recipient
@@ -65,7 +66,7 @@ def message_frame(message: dict[str, Any], conversation_id: str) -> str:
         "sender": message["sender"], "created_at": message["created_at"],
     }
     if message.get("file_id"):
-        fields["file"] = message.get("file") or {"id": message["file_id"]}
+        fields["file"] = media.message_file_view(message.get("file") or {"id": message["file_id"]})
     client_id = (message.get("metadata") or {}).get("client_message_id")
     if client_id:
         fields["client_message_id"] = client_id

@@ -12,7 +12,9 @@ from typing import Any, Iterable
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.domain.conversations import Conversation, Message
+from chalicelib.store import files
 from chalicelib.store.base import is_condition_failure, transaction, update_if
+from chalicelib.store.files import StoredFile
 from chalicelib.store.models import (
     COUNTER_SORT_KEY,
     HOURS,
@@ -33,6 +35,10 @@ STATUS_RANK = {"active": "2", "closed": "1"}  # gsi3: active before closed, newe
 
 class SequenceMoved(Exception):
     """Another write changed the conversation first (a concurrent send, a close): read again."""
+
+
+class FileUnavailable(Exception):
+    """The file a message carries was deleted or attached to another conversation meanwhile."""
 
 
 class DuplicateKey(Exception):
@@ -197,11 +203,14 @@ def window(conversation_id: str, *, before: int | None, after: int | None, limit
 
 
 def append(conversation: Conversation, message: Message, *, idempotency_key: str | None,
-           first_visitor_message: bool, first_response: bool, stats: StatsChanges) -> None:
+           first_visitor_message: bool, first_response: bool, stats: StatsChanges,
+           attachment: StoredFile | None = None) -> None:
     """1 TransactWriteItems: the message, the conversation (conditional on its seq), the idempotency
-    key, the visitor's last-message fields and the day's stats.
+    key, the visitor's last-message fields, the day's stats, and the attached file (which must
+    still be ready and free or this conversation's).
 
-    Raises SequenceMoved (read again and retry) or DuplicateKey (the key was used).
+    Raises SequenceMoved (read again and retry), DuplicateKey (the key was used) or
+    FileUnavailable (the file was deleted or attached elsewhere meanwhile).
     """
     c, m = conversation, message
     activity = _activity(m.created_at, c.conversation_id)
@@ -242,6 +251,8 @@ def append(conversation: Conversation, message: Message, *, idempotency_key: str
                       condition=VisitorItem.pk.exists())
             for key, increments in stats:
                 _stats(tx, key, increments)
+            if attachment is not None:
+                files.attach_to_message(tx, attachment, c.conversation_id, m.seq)  # last update: last reason
     except TransactWriteError as error:
         # PynamoDB sends puts before updates: [message, idempotency key?] then [conversation, ...].
         reasons = _cancelled_reasons(error)
@@ -252,6 +263,8 @@ def append(conversation: Conversation, message: Message, *, idempotency_key: str
         if any(r in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons[: conversation_index + 1]) \
                 or "TransactionConflict" in reasons:
             raise SequenceMoved() from None
+        if attachment is not None and reasons and reasons[-1] == "ConditionalCheckFailed":
+            raise FileUnavailable() from None
         raise
 
 

@@ -21,6 +21,7 @@ Table `chats` (single-table design; `kind` says what an item is)
   message           CONV#<conv_id>         MSG#<seq:010d>       -      (+ its AI analysis, written once)
   conversation AI   CONV#<conv_id>         ANALYSIS             -      (aggregate, valid for one seq)
   AI usage/month    AIUSAGE#<site_id>      <YYYY-MM>            -      (tokens, cost: the budget ledger)
+  file              FILE#<file_id>         FILE                 -      (TTL while pending: unconfirmed uploads expire)
   idempotency key   CONV#<conv_id>         IDEM#<key>           -      (points at the message's seq)
   list counter      CONVCOUNT#<site>#<s>   COUNT                gsi1 or gsi2: the list's partition / ~COUNT
   site stats/day    STATS#<site>#<day>     SITE                 -
@@ -53,6 +54,7 @@ from pynamodb.attributes import (
     JSONAttribute,
     ListAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -333,6 +335,29 @@ class ConversationAnalysisItem(ChatItem, discriminator="conversation_analysis"):
     @staticmethod
     def key(conversation_id: str) -> tuple[str, str]:
         return f"CONV#{conversation_id}", "ANALYSIS"
+
+
+class FileItem(ChatItem, discriminator="file"):
+    """An uploaded file's metadata; the bytes live in the files bucket under `key`."""
+
+    file_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute(null=True)  # set when uploaded for, or first sent in, a conversation
+    status = UnicodeAttribute()  # pending (presigned, not confirmed) | ready | deleted
+    object_key = UnicodeAttribute()  # S3 object key
+    thumbnail_key = UnicodeAttribute(null=True)  # set by the media worker once the thumbnail exists
+    filename = UnicodeAttribute()  # random, server-chosen
+    original_name = UnicodeAttribute()
+    mime_type = UnicodeAttribute()
+    size = NumberAttribute()
+    is_image = BooleanAttribute(default=False)
+    uploaded_by_type = UnicodeAttribute()  # visitor | support | api_key
+    uploaded_by_id = UnicodeAttribute()
+    message_seqs = NumberSetAttribute(null=True)  # messages that carry it (marked deleted with it)
+
+    @staticmethod
+    def key_of(file_id: str) -> tuple[str, str]:
+        return f"FILE#{file_id}", "FILE"
 
 
 class AiUsageItem(ChatItem, discriminator="ai_usage"):

@@ -116,6 +116,16 @@ def api_key(call: Call) -> Principal:
     return sites.authenticate_api_key(token)
 
 
+def agent_or_api_key(call: Call) -> Principal:
+    """Seed 003's routes that agents' tools use too: an API key, or an agent's access token."""
+    from chalicelib.auth import api_keys as key_format
+
+    token = call.bearer()
+    if token is None:
+        raise Unauthorized("Missing API key")
+    return api_key(call) if key_format.looks_like_key(token) else accounts.authenticate(token)
+
+
 Authenticator = Callable[[Call], Principal]
 ErrorRenderer = Callable[[DomainError, Call], tuple[int, Any]]
 

@@ -17,7 +17,7 @@ def walkthroughs():
 
 
 def test_the_readme_has_walkthroughs():
-    assert {"auth", "conversation", "realtime", "analysis"} <= set(walkthroughs())
+    assert {"auth", "conversation", "realtime", "analysis", "files"} <= set(walkthroughs())
 
 
 @pytest.mark.parametrize("name", sorted(walkthroughs()))
@@ -35,6 +35,8 @@ def test_walkthrough_runs(stack, name):
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     if name == "auth":  # its last command checks that a logged-out token is refused
         assert result.stdout.strip().endswith("401")
+    if name == "files":  # the download matched the upload (cmp), and after the delete the link is a 404
+        assert result.stdout.strip().endswith("404")
     if name == "analysis":  # the worker's analysis was read back with the message
         assert result.stdout.count('"objection":"Price concern"') == 1  # the on-demand example
         assert re.search(r"Price concern$", result.stdout, re.M)  # what `pick ...analysis.objection` printed

@@ -37,6 +37,7 @@ from chalicelib.surfaces.console import (  # noqa: E402,F401
     analytics,
     auth,
     conversations,
+    files,
     messages,
     notifications,
     sites,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import inbox
+from chalicelib.media import service as media
 from chalicelib.domain.conversations import Conversation, Message, message_status
 from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.surfaces import params
@@ -27,7 +28,7 @@ def message_view(m: Message, c: Conversation, principal: Principal | None = None
     }
     if m.file_id:
         view["file_id"] = m.file_id
-        view["file"] = m.file
+        view["file"] = media.message_file_view(m.file or {"id": m.file_id})
     if m.metadata:
         view["metadata"] = m.metadata
     if m.analysis and isinstance(principal, AgentPrincipal):

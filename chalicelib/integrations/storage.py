@@ -1,0 +1,98 @@
+"""The files bucket: put, read the head of, copy, delete, and presign objects.
+
+Uploads, confirmations and the thumbnail worker all go through here; no other
+module talks S3. Presigned URLs are signed for the same endpoint the client
+will use (AWS_ENDPOINT_URL locally: moto, reachable from the machine).
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from chalicelib.settings import get_settings
+
+_client: Any = None
+_lock = threading.Lock()
+
+
+def _s3() -> Any:
+    global _client
+    with _lock:
+        if _client is None:
+            settings = get_settings()
+            # Path-style only against a custom endpoint (moto): its host has no bucket subdomains.
+            style = {"addressing_style": "path"} if settings.aws_endpoint_url else {}
+            _client = boto3.client("s3", region_name=settings.region,
+                                   config=Config(signature_version="s3v4", s3=style))
+        return _client
+
+
+def _bucket() -> str:
+    return get_settings().files_bucket
+
+
+def put(key: str, body: bytes, content_type: str) -> None:
+    _s3().put_object(Bucket=_bucket(), Key=key, Body=body, ContentType=content_type)
+
+
+def size_of(key: str) -> int | None:
+    """The object's size, or None when there is no such object (HeadObject)."""
+    try:
+        return int(_s3().head_object(Bucket=_bucket(), Key=key)["ContentLength"])
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise
+
+
+def head_bytes(key: str, count: int = 8192) -> bytes:
+    """The first `count` bytes (a ranged GET): enough to sniff the type."""
+    return _s3().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{count - 1}")["Body"].read()
+
+
+def read(key: str) -> bytes:
+    return _s3().get_object(Bucket=_bucket(), Key=key)["Body"].read()
+
+
+def move(source: str, target: str) -> None:
+    """Server-side copy then delete (the pending prefix has a lifecycle rule; the target does not)."""
+    _s3().copy_object(Bucket=_bucket(), Key=target, CopySource={"Bucket": _bucket(), "Key": source},
+                      MetadataDirective="COPY")
+    _s3().delete_object(Bucket=_bucket(), Key=source)
+
+
+def delete(*keys: str) -> None:
+    for key in keys:
+        if key:
+            _s3().delete_object(Bucket=_bucket(), Key=key)
+
+
+def presigned_put(key: str, content_type: str, size: int, seconds: int) -> str:
+    """A PUT URL whose signature covers the content type and length: S3 refuses other values.
+    (moto does not check them, which is why confirm re-checks the object itself.)"""
+    return _s3().generate_presigned_url(
+        "put_object", ExpiresIn=seconds, HttpMethod="PUT",
+        Params={"Bucket": _bucket(), "Key": key, "ContentType": content_type, "ContentLength": size},
+    )
+
+
+def presigned_get(key: str, download_name: str, content_type: str, seconds: int) -> str:
+    """A GET URL that answers with `Content-Disposition: attachment` under the original name."""
+    ascii_name = download_name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(download_name)}"
+    return _s3().generate_presigned_url(
+        "get_object", ExpiresIn=seconds,
+        Params={"Bucket": _bucket(), "Key": key, "ResponseContentDisposition": disposition,
+                "ResponseContentType": content_type},
+    )
+
+
+def reset_cache() -> None:
+    global _client
+    with _lock:
+        _client = None

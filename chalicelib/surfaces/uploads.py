@@ -1,0 +1,54 @@
+"""multipart/form-data bodies (file uploads), parsed with the `multipart` library.
+
+API Gateway passes the body base64-encoded (the app declares multipart as a
+binary type); Chalice hands us the bytes. Anything malformed is a 400.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import multipart
+
+from chalicelib.domain.errors import ValidationFailed
+from chalicelib.surfaces.http import Call
+
+MAX_TEXT_FIELD = 4096
+MAX_PARTS = 16
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    filename: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Form:
+    fields: dict[str, str]
+    files: dict[str, UploadedFile]
+
+
+def parse_form(call: Call) -> Form:
+    content_type = call.header("content-type") or ""
+    kind, options = multipart.parse_options_header(content_type)
+    if kind != "multipart/form-data" or not options.get("boundary"):
+        raise ValidationFailed("Send the file as multipart/form-data", {"field": "Content-Type"})
+    body = call.request.raw_body or b""
+    fields: dict[str, str] = {}
+    files: dict[str, UploadedFile] = {}
+    try:
+        parser = multipart.MultipartParser(
+            io.BytesIO(body), options["boundary"], content_length=len(body), part_limit=MAX_PARTS,
+            spool_limit=len(body) + 1, memory_limit=len(body) + 1, disk_limit=0, strict=True,
+        )
+        for part in parser:
+            if part.filename is not None:
+                files[part.name] = UploadedFile(part.filename, part.raw)
+            elif part.size > MAX_TEXT_FIELD:
+                raise ValidationFailed(f"{part.name} is too long", {"field": part.name})
+            else:
+                fields[part.name] = part.value.strip()
+    except multipart.MultipartError as error:
+        raise ValidationFailed(f"Malformed multipart body: {error}") from None
+    return Form(fields, files)
