@@ -110,8 +110,8 @@ def main() -> None:
             def call(label: str, method: str, path: str, body: object = None, headers: dict | None = None):
                 sent = {"Content-Type": "application/json", **(headers or {})}
                 with counted() as calls:
-                    response = getattr(client.http, method.lower())(path, headers=sent,
-                                                                   body=json.dumps(body) if body is not None else None)
+                    raw = body if isinstance(body, bytes) or body is None else json.dumps(body)
+                    response = getattr(client.http, method.lower())(path, headers=sent, body=raw)
                 rate = sum(1 for _, tag, _ in calls if tag)
                 capacity = sum(units for _, tag, units in calls if not tag)
                 rows.append((label, len(calls) - rate, rate, capacity, describe(calls)))
@@ -196,6 +196,20 @@ def main() -> None:
                  f"/api/v1/conversations?site_id=site_a&assigned_to={me}", headers=auth)
             call("GET /api/v1/notifications", "GET", "/api/v1/notifications", headers=auth)
             call("POST /api/v1/notifications/read", "POST", "/api/v1/notifications/read", {}, headers=auth)
+            # -- files (seed 000 section 6) --
+            from urllib3 import encode_multipart_formdata
+
+            png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+                   b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\xdac\xfc\xff\x9f\xa1\x1e\x00\x07\x82\x02\x7f=\xc8H"
+                   b"\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+            form, form_type = encode_multipart_formdata({"site_id": "site_a", "file": ("a.png", png, "image/png")})
+            uploaded = call("POST /api/v1/files/upload", "POST", "/api/v1/files/upload", form,
+                            headers={**as_visitor, "Content-Type": form_type}).json_body["data"]
+            call("GET /api/v1/files/{id}", "GET", f"/api/v1/files/{uploaded['id']}", headers=auth)
+            call("GET /api/v1/files/{id}/download?token=", "GET", uploaded["url"])
+            call("POST /api/v1/messages (image)", "POST", "/api/v1/messages", {
+                "conversation_id": cid, "type": "image", "file_id": uploaded["id"]}, headers=as_visitor)
+            call("DELETE /api/v1/files/{id}", "DELETE", f"/api/v1/files/{uploaded['id']}", headers=auth)
             call("PATCH /api/v1/conversations/{id}/close", "PATCH", f"/api/v1/conversations/{cid}/close",
                  {"resolution": "done"}, headers=auth)
             call("GET /api/v1/analytics/dashboard (today)", "GET",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
+from typing import Any, Mapping
 
 STAGES = ("local", "dev", "prod")
 
@@ -105,17 +105,25 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _int(env: Mapping[str, str], key: str, default: int) -> int:
+def _number(env: Mapping[str, str], key: str, default: float, parse: type, what: str) -> Any:
     raw = env.get(key)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise SettingsError(f"{key} must be a whole number, not {raw!r}") from None
+        raise SettingsError(f"{key} must be {what}, not {raw!r}") from None
     if value < 0:
         raise SettingsError(f"{key} must not be negative")
     return value
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    return int(_number(env, key, default, int, "a whole number"))
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    return float(_number(env, key, default, float, "a number"))
 
 
 def _rate_limits(env: Mapping[str, str]) -> RateLimits:
@@ -130,19 +138,6 @@ def _rate_limits(env: Mapping[str, str]) -> RateLimits:
         api_key_burst_per_second=_int(env, "PARLEY_RATE_LIMIT_API_KEY_BURST", defaults.api_key_burst_per_second),
         enabled=env.get("PARLEY_RATE_LIMITS", "on").lower() not in {"off", "0", "false"},
     )
-
-
-def _float(env: Mapping[str, str], key: str, default: float) -> float:
-    raw = env.get(key)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{key} must be a number, not {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{key} must not be negative")
-    return value
 
 
 def _analysis(env: Mapping[str, str]) -> AnalysisSettings:

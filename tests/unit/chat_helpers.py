@@ -12,6 +12,20 @@ def visitor_token(world, visitor_id="v_1", site_id="site_a", name="John Doe"):
     return response.json_body["data"]["session_token"]
 
 
+def data(response, status=200):
+    """The `data` of a seed 000 success envelope, after checking the status."""
+    assert response.status_code == status, response.body
+    assert response.json_body["success"] is True
+    return response.json_body.get("data")
+
+
+def error(response, status):
+    """The code of a seed 000 error envelope, after checking the status."""
+    assert response.status_code == status, response.body
+    assert response.json_body["success"] is False
+    return response.json_body["error"]["code"]
+
+
 def as_visitor(token):
     return {"X-Visitor-Token": token}
 

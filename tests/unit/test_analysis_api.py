@@ -8,7 +8,16 @@ from chalicelib.analysis import engine as engine_module
 from chalicelib.integrations import bedrock
 from chalicelib.settings import get_settings
 from chalicelib.store import conversations as conversation_store
-from tests.unit.chat_helpers import as_visitor, drain_analysis, drain_events, open_conversation, send, visitor_token
+from tests.unit.chat_helpers import (
+    as_visitor,
+    data,
+    drain_analysis,
+    drain_events,
+    error,
+    open_conversation,
+    send,
+    visitor_token,
+)
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
 from tests.unit.test_realtime import connect_agent, connect_visitor, wire  # noqa: F401  (fixtures, helpers)
 
@@ -17,16 +26,6 @@ FIELDS = {"suggested_reply", "interest_level", "conversion_percentage", "objecti
           "intent", "keywords"}
 
 
-def data(response, status=200):
-    assert response.status_code == status, response.body
-    assert response.json_body["success"] is True
-    return response.json_body["data"]
-
-
-def error(response, status):
-    assert response.status_code == status, response.body
-    assert response.json_body["success"] is False
-    return response.json_body["error"]["code"]
 
 
 @pytest.fixture

@@ -7,20 +7,10 @@ from chalicelib.domain.identity import AgentPrincipal
 from chalicelib.store import conversations as store
 from chalicelib.store import tenants
 from chalicelib.store.base import now
-from tests.unit.chat_helpers import as_visitor, drain_events, open_conversation, send, visitor_token
+from tests.unit.chat_helpers import as_visitor, data, drain_events, error, open_conversation, send, visitor_token
 from tests.unit.identity_fixtures import world  # noqa: F401
 
 
-def data(response, status=200):
-    assert response.status_code == status, response.body
-    assert response.json_body["success"] is True
-    return response.json_body.get("data")
-
-
-def error(response, status):
-    assert response.status_code == status, response.body
-    assert response.json_body["success"] is False
-    return response.json_body["error"]["code"]
 
 
 # -- a whole conversation -----------------------------------------------------------------------

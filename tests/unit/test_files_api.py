@@ -10,7 +10,7 @@ import requests
 import app as app_module
 from chalicelib.settings import get_settings
 from chalicelib.store import files as file_store
-from tests.unit.chat_helpers import as_visitor, drain_queue, open_conversation, send, visitor_token
+from tests.unit.chat_helpers import as_visitor, data, drain_queue, error, open_conversation, send, visitor_token
 from tests.unit.file_helpers import PDF, SVG, WINDOWS_EXE, jpeg, multipart, png
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
 from tests.unit.test_realtime import connect_agent, wire  # noqa: F401  (fixture, helper)
@@ -19,16 +19,6 @@ DOCUMENTED = {"id", "filename", "original_name", "mime_type", "size", "url", "th
               "created_at"}
 
 
-def data(response, status=200):
-    assert response.status_code == status, response.body
-    assert response.json_body["success"] is True
-    return response.json_body.get("data")
-
-
-def error(response, status):
-    assert response.status_code == status, response.body
-    body = response.json_body
-    return body["error"]["code"]
 
 
 def upload(world, file, *, token=None, headers=None, filename="photo.png", content_type="image/png",
