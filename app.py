@@ -16,6 +16,7 @@ from chalicelib.surfaces.health import bp as health_surface
 from chalicelib.workers import analysis as analysis_worker
 from chalicelib.workers import events as events_worker
 from chalicelib.workers import media as media_worker
+from chalicelib.workers import webhooks as webhooks_worker
 
 settings = get_settings()
 
@@ -58,6 +59,11 @@ def analyse_messages(event: SQSEvent) -> dict:
 @app.on_sqs_message(queue=settings.queue_name("media"), batch_size=queue_spec("media").batch_size)
 def process_media(event: SQSEvent) -> dict:
     return media_worker.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=settings.queue_name("webhooks"), batch_size=queue_spec("webhooks").batch_size)
+def deliver_webhooks(event: SQSEvent) -> dict:
+    return webhooks_worker.handle_batch(event.to_dict(), event.context)
 
 
 if settings.test_handlers:

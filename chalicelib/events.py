@@ -6,6 +6,7 @@ never invents an event name: it subscribes to one of these.
 """
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -24,6 +25,7 @@ VISITOR_ONLINE = "visitor.online"  # visitor {id, name}: its first live connecti
 VISITOR_OFFLINE = "visitor.offline"  # visitor {id, name}: its last live connection closed
 AGENT_STATUS_CHANGED = "agent.status_changed"  # agent {id, name}, status, previous_status; one event per site of the agent
 ANALYSIS_COMPLETED = "analysis.completed"  # conversation, message_id, from, analysis
+WEBHOOK_PING = "webhook.ping"  # webhook_id: an integrator asked for a test delivery
 
 CATALOGUE: dict[str, str] = {
     CONVERSATION_CREATED: "A visitor's conversation was opened",
@@ -39,6 +41,7 @@ CATALOGUE: dict[str, str] = {
     VISITOR_OFFLINE: "A visitor's last connection closed",
     AGENT_STATUS_CHANGED: "An agent went online, away or offline",
     ANALYSIS_COMPLETED: "AI analysis of a visitor message is ready",
+    WEBHOOK_PING: "An integrator asked for a test delivery to one webhook",
 }
 
 
@@ -48,7 +51,8 @@ class Event:
     site_id: str
     payload: dict[str, Any]
     conversation_id: str | None = None
-    id: str = field(default_factory=lambda: f"evt_{uuid.uuid4().hex}")
+    # Time first (milliseconds, hex), so ids sort by when they happened (webhook delivery logs).
+    id: str = field(default_factory=lambda: f"evt_{time.time_ns() // 1_000_000:012x}{uuid.uuid4().hex[:16]}")
     occurred_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
 
     def __post_init__(self) -> None:

@@ -35,7 +35,8 @@ QUEUES: tuple[QueueSpec, ...] = (
     # Domain events for deferred listeners (notifications, webhooks, analysis).
     QueueSpec(name="events", visibility_timeout=60, max_receive_count=5, consumer_timeout=10),
     QueueSpec(name="analysis", visibility_timeout=180, max_receive_count=3, consumer_timeout=30, batch_size=5),
-    QueueSpec(name="webhooks", visibility_timeout=90, max_receive_count=5, consumer_timeout=15),
+    # A batch's deliveries run side by side: about one 10 s receiver timeout per batch, plus bookkeeping.
+    QueueSpec(name="webhooks", visibility_timeout=180, max_receive_count=5, consumer_timeout=30),
     QueueSpec(name="media", visibility_timeout=180, max_receive_count=3, consumer_timeout=30),
 )
 

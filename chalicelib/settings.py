@@ -36,6 +36,34 @@ class RateLimits:
         return int(getattr(self, category))
 
 
+# Standard Webhooks' schedule: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 27.6 hours).
+WEBHOOK_RETRY_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Delivery: the wait before each attempt (seconds), the request timeout, and when a
+    webhook that keeps failing is disabled (README "Webhooks")."""
+
+    retry_schedule: tuple[float, ...] = WEBHOOK_RETRY_SCHEDULE
+    timeout_seconds: float = 10.0
+    disable_after_seconds: int = 5 * 24 * 3600  # failing this long, when an event runs out of attempts
+    rotation_overlap_seconds: int = 24 * 3600  # the old secret keeps signing this long after a rotation
+
+
+def _schedule(env: Mapping[str, str]) -> tuple[float, ...]:
+    raw = env.get("PARLEY_WEBHOOK_RETRY_SCHEDULE")
+    if not raw:
+        return WEBHOOK_RETRY_SCHEDULE
+    try:
+        steps = tuple(float(step) for step in raw.split(","))
+    except ValueError:
+        raise SettingsError("PARLEY_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds") from None
+    if not steps or any(step < 0 for step in steps):
+        raise SettingsError("PARLEY_WEBHOOK_RETRY_SCHEDULE needs at least one non-negative step")
+    return steps
+
+
 @dataclass(frozen=True)
 class FileSettings:
     """Upload limits and link lifetimes (README "Files")."""
@@ -91,6 +119,7 @@ class Settings:
     rate_limits: RateLimits
     analysis: AnalysisSettings
     files: FileSettings
+    webhooks: WebhookSettings
 
     @property
     def is_local(self) -> bool:
@@ -196,6 +225,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             download_token_seconds=_int(env, "PARLEY_DOWNLOAD_TOKEN_SECONDS", FileSettings.download_token_seconds),
             download_redirect_seconds=_int(env, "PARLEY_DOWNLOAD_REDIRECT_SECONDS",
                                            FileSettings.download_redirect_seconds),
+        ),
+        webhooks=WebhookSettings(
+            retry_schedule=_schedule(env),
+            timeout_seconds=_float(env, "PARLEY_WEBHOOK_TIMEOUT_SECONDS", WebhookSettings.timeout_seconds),
+            disable_after_seconds=_int(env, "PARLEY_WEBHOOK_DISABLE_AFTER_SECONDS",
+                                       WebhookSettings.disable_after_seconds),
+            rotation_overlap_seconds=_int(env, "PARLEY_WEBHOOK_ROTATION_OVERLAP_SECONDS",
+                                          WebhookSettings.rotation_overlap_seconds),
         ),
     )
 

@@ -18,14 +18,17 @@ ACTIVE_WINDOW = timedelta(minutes=5)
 
 
 def register(site_id: str, visitor_id: str, name: str, email: str | None,
-             metadata: dict[str, Any]) -> tuple[Visitor, str, bool]:
-    """(visitor, session token, created). 1 GetItem (site) + 1-2 writes."""
+             metadata: dict[str, Any]) -> tuple[Visitor, str, bool, list[ev.Event]]:
+    """(visitor, session token, created, events). 1 GetItem (site) + 1-2 writes."""
     site = tenants.get_site(site_id)
     if site is None or site.status != "active":
         raise NotFound("Site not found")
     visitor, created = visitors.register(site_id, visitor_id, name, email, metadata)
     token = tokens.issue(tokens.VISITOR, visitor_id, get_settings().visitor_token_seconds, {"site": site_id})
-    return visitor, token, created
+    events = [ev.Event(ev.VISITOR_CREATED, site_id, {"visitor": {
+        "id": visitor.visitor_id, "name": visitor.name, "email": visitor.email, "metadata": visitor.metadata,
+        "created_at": visitor.first_seen.isoformat()}})] if created else []
+    return visitor, token, created, events
 
 
 def authenticate(token: str) -> VisitorPrincipal:

@@ -45,6 +45,12 @@ def send_batch(short_name: str, bodies: Iterable[str]) -> None:
             raise RuntimeError(f"SQS refused {len(result['Failed'])} message(s) on {short_name}: {result['Failed']}")
 
 
+def send(short_name: str, body: str, delay_seconds: int = 0) -> None:
+    """One message, visible after `delay_seconds` (SQS allows 0-900)."""
+    _sqs().send_message(QueueUrl=queue_url(short_name), MessageBody=body,
+                        DelaySeconds=max(0, min(900, int(delay_seconds))))
+
+
 def send_events(bodies: Iterable[str]) -> None:
     send_batch("events", bodies)
 

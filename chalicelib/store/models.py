@@ -21,6 +21,8 @@ Table `chats` (single-table design; `kind` says what an item is)
   message           CONV#<conv_id>         MSG#<seq:010d>       -      (+ its AI analysis, written once)
   conversation AI   CONV#<conv_id>         ANALYSIS             -      (aggregate, valid for one seq)
   AI usage/month    AIUSAGE#<site_id>      <YYYY-MM>            -      (tokens, cost: the budget ledger)
+  webhook           WEBHOOK#<id>           WEBHOOK              SITE#<site_id>#WEBHOOKS / <created_at>#<id>
+  webhook delivery  WEBHOOK#<id>           DLV#<event_id>       -      (attempts log; event ids sort by time; TTL 30 days)
   file              FILE#<file_id>         FILE                 -      (TTL while pending: unconfirmed uploads expire)
   idempotency key   CONV#<conv_id>         IDEM#<key>           -      (points at the message's seq)
   list counter      CONVCOUNT#<site>#<s>   COUNT                gsi1 or gsi2: the list's partition / ~COUNT
@@ -358,6 +360,50 @@ class FileItem(ChatItem, discriminator="file"):
     @staticmethod
     def key_of(file_id: str) -> tuple[str, str]:
         return f"FILE#{file_id}", "FILE"
+
+
+class WebhookItem(ChatItem, discriminator="webhook"):
+    """An integrator's endpoint. gsi1: SITE#<site>#WEBHOOKS / <created_at>#<id> (a site's list)."""
+
+    webhook_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    url = UnicodeAttribute()
+    events = ListAttribute(of=UnicodeAttribute)
+    active = BooleanAttribute(default=True)
+    description = UnicodeAttribute(null=True)
+    secret_sealed = UnicodeAttribute()  # Fernet token (webhooks/vault.py)
+    previous_secret_sealed = UnicodeAttribute(null=True)  # still signs until previous_secret_until
+    previous_secret_until = UTCDateTimeAttribute(null=True)
+    disabled_reason = UnicodeAttribute(null=True)
+    failing_since = UTCDateTimeAttribute(null=True)  # first failed attempt since the last success
+    updated_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key_of(webhook_id: str) -> tuple[str, str]:
+        return f"WEBHOOK#{webhook_id}", "WEBHOOK"
+
+    @staticmethod
+    def site_index_key(site_id: str) -> str:
+        return f"SITE#{site_id}#WEBHOOKS"
+
+
+class DeliveryItem(ChatItem, discriminator="webhook_delivery"):
+    """One event's delivery to one webhook, with its attempts. sk sorts by the event id, whose
+    prefix is its time: a webhook's latest deliveries are one descending Query."""
+
+    webhook_id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | retrying | delivered | failed | dead_lettered | skipped
+    attempts = NumberAttribute(default=0)
+    log = ListAttribute(null=True)  # [{at, status_code, duration_ms, error}], the latest 20
+    next_retry_at = UTCDateTimeAttribute(null=True)
+    delivered_at = UTCDateTimeAttribute(null=True)
+    claimed_at = UTCDateTimeAttribute(null=True)  # when the current attempt was taken (a lease)
+
+    @staticmethod
+    def key_of(webhook_id: str, event_id: str) -> tuple[str, str]:
+        return f"WEBHOOK#{webhook_id}", f"DLV#{event_id}"
 
 
 class AiUsageItem(ChatItem, discriminator="ai_usage"):

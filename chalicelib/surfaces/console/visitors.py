@@ -7,7 +7,7 @@ from chalicelib.domain import visitors
 from chalicelib.domain.identity import Principal, require_site
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
-from chalicelib.surfaces.http import Call, Reply, agent
+from chalicelib.surfaces.http import Call, Reply, agent, publish
 from chalicelib.surfaces.render import iso
 
 
@@ -19,7 +19,8 @@ def register(call: Call) -> Reply:
     name = params.required_text(body, "name", max_length=120)
     email = params.email(body)
     metadata = params.mapping(body, "metadata")
-    visitor, token, created = visitors.register(site_id, visitor_id, name, email, metadata)
+    visitor, token, created, events = visitors.register(site_id, visitor_id, name, email, metadata)
+    publish(events)
     # The same visitor_id registered again is the same visitor: 200 with it, not a duplicate.
     return Reply(ok({
         "id": visitor.id,

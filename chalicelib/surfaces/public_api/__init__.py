@@ -74,4 +74,4 @@ def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
 surface = Surface(__name__, render_error)
 bp = surface.blueprint
 
-from chalicelib.surfaces.public_api import agents, files, widget  # noqa: E402,F401
+from chalicelib.surfaces.public_api import agents, files, webhooks, widget  # noqa: E402,F401

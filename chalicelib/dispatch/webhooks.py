@@ -1,0 +1,20 @@
+"""Deferred listener: every event integrators can subscribe to becomes one delivery job per
+subscribed webhook on the `webhooks` queue. The request that raised the event only queued it on
+`events`; nothing here slows a request."""
+from __future__ import annotations
+
+from chalicelib import events as ev
+from chalicelib.dispatch import on
+from chalicelib.domain.webhooks import PUBLIC_NAMES
+from chalicelib.integrations import queues
+from chalicelib.webhooks import service
+
+
+def enqueue_deliveries(event: ev.Event) -> None:
+    jobs = service.jobs_for(event)
+    if jobs:
+        queues.send_batch("webhooks", [job.to_json() for job in jobs])
+
+
+for _name in PUBLIC_NAMES:
+    on(_name, deferred=True)(enqueue_deliveries)
