@@ -37,6 +37,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/dynamodb_requests.py
 	$(PY) bench/fanout.py
 	$(PY) bench/analysis_accuracy.py
+	$(PY) bench/webhooks.py
 
 ## Delete the local stack's saved data (.parley/).
 clean-data:

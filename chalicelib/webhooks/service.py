@@ -16,6 +16,7 @@ Delivery (the `webhooks` queue's worker, one job per event and webhook):
 from __future__ import annotations
 
 import json
+import math
 import random
 import secrets
 import time
@@ -183,7 +184,8 @@ def _wait(step: float) -> float:
 
 
 def _requeue(job: Job, wait: float) -> None:
-    queues.send("webhooks", job.to_json(), delay_seconds=int(min(wait, 900)))
+    # Rounded up: a job must not come back before its time and spin through "waiting".
+    queues.send("webhooks", job.to_json(), delay_seconds=min(math.ceil(wait), 900))
 
 
 def deliver(job: Job) -> str:

@@ -350,3 +350,28 @@ def test_an_attempt_a_crashed_worker_left_is_taken_over_after_its_lease(world, k
     monkeypatch.setattr(store, "now", lambda: later)
     assert service.deliver(job) == "delivered" and len(receiver.requests) == 1
     assert service.deliver(job) == "duplicate" and len(receiver.requests) == 1
+
+
+def test_the_readmes_verification_snippet_accepts_our_deliveries_and_rejects_forgeries():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    snippet = re.search(r"<!-- readme-snippet:webhook-verify -->\s*```python\n(.*?)```", readme, re.S).group(1)
+    assert len(snippet.strip().splitlines()) <= 10
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102 (our own README)
+    verify = namespace["verify"]
+    secret, other = signing.new_secret(), signing.new_secret()
+    body = b'{"id":"evt_1","type":"chat.created"}'
+    headers = signing.headers([secret], "evt_1", int(time.time()), body)
+    assert verify(secret, headers, body)
+    assert not verify(other, headers, body)  # someone else's secret
+    assert not verify(secret, headers, body.replace(b"created", b"closed"))  # tampered
+    assert not verify(secret, {**headers, "webhook-id": "evt_2"}, body)  # replayed under another id
+    old = signing.headers([secret], "evt_1", int(time.time()) - 3600, body)
+    assert not verify(secret, old, body)  # replayed an hour later
+    rotating = signing.headers([other, secret], "evt_1", int(time.time()), body)
+    assert verify(secret, rotating, body) and verify(other, rotating, body)
+    assert verify("my-own-secret-0123456789", signing.headers(["my-own-secret-0123456789"], "e", int(time.time()),
+                                                              body), body)
