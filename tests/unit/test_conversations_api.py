@@ -272,7 +272,7 @@ def test_notifications_from_events_and_marking_them_read(world):
     vt = visitor_token(world)
     conversation_id = open_conversation(world, vt)
     send(world, conversation_id, "anyone there?", headers=as_visitor(vt))
-    assert drain_events() == 2  # conversation.created, message.created
+    assert drain_events() == 3  # visitor.created (for webhooks), conversation.created, message.created
     bob = world.token("bob", "site_a")
     listed = data(world.call("GET", "/api/v1/notifications", token=bob))
     assert listed["unread_count"] == 2
