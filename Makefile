@@ -4,8 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PORT   ?= 8000
+INFRA_VENV ?= .venv-infra
+INFRA_PY   := $(INFRA_VENV)/bin/python
 
-.PHONY: run test test-unit test-e2e bench clean-data lock
+.PHONY: run test test-unit test-e2e test-infra bench clean-data lock lock-infra
 
 $(VENV)/.local-installed: requirements.txt requirements-local.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,19 +18,30 @@ $(VENV)/.dev-installed: $(VENV)/.local-installed requirements-dev.txt
 	$(PIP) install -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
+# The CDK app and its checks live in their own venv: aws-cdk-lib is large and never deployed.
+$(INFRA_VENV)/.installed: requirements.txt requirements-infra.txt constraints-infra.txt
+	@test -x $(INFRA_PY) || $(PYTHON) -m venv $(INFRA_VENV)
+	$(INFRA_PY) -m pip --disable-pip-version-check -q install -r requirements-infra.txt -c constraints-infra.txt
+	@touch $@
+
 ## Install (first time) and run the local stack on http://127.0.0.1:$(PORT). FRESH=1 starts empty.
 run: $(VENV)/.local-installed
 	PORT=$(PORT) FRESH=$(FRESH) $(PY) -m local
 
-## Install what tests need and run the whole suite.
-test: $(VENV)/.dev-installed
-	$(PY) -m pytest
+## Install what tests need and run the whole suite (app, local stack, and the CDK app offline).
+test: $(VENV)/.dev-installed $(INFRA_VENV)/.installed
+	$(PY) -m pytest --ignore=tests/infra
+	$(INFRA_PY) -m pytest tests/infra
 
 test-unit: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/unit
 
 test-e2e: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/e2e
+
+## cdk synth of dev and prod, assertions on the template, cfn-lint (no AWS account needed).
+test-infra: $(INFRA_VENV)/.installed
+	$(INFRA_PY) -m pytest tests/infra
 
 ## Print the benchmarks' figures (see bench/README.md).
 bench: $(VENV)/.dev-installed
@@ -50,3 +63,11 @@ lock:
 	{ echo "# Full pin of every package the venv holds (pip freeze of requirements-dev.txt). Regenerate: make lock"; \
 	  $(VENV).lock/bin/pip freeze --exclude-editable; } > constraints.txt
 	rm -rf $(VENV).lock
+
+## Re-pin the infra venv after changing requirements-infra.txt.
+lock-infra:
+	rm -rf $(INFRA_VENV).lock && $(PYTHON) -m venv $(INFRA_VENV).lock
+	$(INFRA_VENV).lock/bin/pip --disable-pip-version-check -q install -r requirements-infra.txt
+	{ echo "# Full pin of the infra venv (pip freeze of requirements-infra.txt). Regenerate: make lock-infra"; \
+	  $(INFRA_VENV).lock/bin/pip freeze --exclude-editable; } > constraints-infra.txt
+	rm -rf $(INFRA_VENV).lock
