@@ -177,37 +177,33 @@ class ParleyStack(Stack):
             self.role.add_to_policy(iam.PolicyStatement(sid="Bedrock", actions=["bedrock:InvokeModel"], resources=[
                 f"arn:{self.partition}:bedrock:{self.region}::foundation-model/{bedrock_model_id}"]))
 
+    def _alarm(self, construct_id: str, description: str, metric: cloudwatch.IMetric, threshold: float = 0) -> None:
+        cloudwatch.Alarm(self, construct_id, alarm_description=description, metric=metric, threshold=threshold,
+                         comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                         evaluation_periods=1, treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING)
+
     def _alarms(self) -> None:
         """Page-worthy signals: work stuck in a DLQ, failing or throttled functions, throttled tables,
         and API 5xx. (Wire the alarms to an SNS topic of your on-call tool.)"""
+        five_minutes = Duration.minutes(5)
+
+        def metric(namespace: str, name: str, dimensions: dict[str, str]) -> cloudwatch.Metric:
+            return cloudwatch.Metric(namespace=namespace, metric_name=name, statistic="Sum", period=five_minutes,
+                                     dimensions_map=dimensions)
+
         for name, dlq in self.dead_letter_queues.items():
-            cloudwatch.Alarm(self, f"{name.title()}DlqNotEmpty", alarm_description=f"messages in the {name} DLQ",
-                             metric=dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-                             threshold=0, comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                             evaluation_periods=1, treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING)
+            self._alarm(f"{name.title()}DlqNotEmpty", f"messages in the {name} DLQ",
+                        dlq.metric_approximate_number_of_messages_visible(period=five_minutes))
         for logical in (API_FUNCTION, *WEBSOCKET_FUNCTIONS, *CONSUMERS):
             function_name = self.chalice.get_resource(logical).ref
             for metric_name in ("Errors", "Throttles"):
-                cloudwatch.Alarm(
-                    self, f"{logical}{metric_name}", alarm_description=f"{logical} {metric_name.lower()}",
-                    metric=cloudwatch.Metric(namespace="AWS/Lambda", metric_name=metric_name, statistic="Sum",
-                                             period=Duration.minutes(5),
-                                             dimensions_map={"FunctionName": function_name}),
-                    threshold=0, comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                    evaluation_periods=1, treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING)
+                self._alarm(f"{logical}{metric_name}", f"{logical} {metric_name.lower()}",
+                            metric("AWS/Lambda", metric_name, {"FunctionName": function_name}))
         for name, table in self.tables.items():
-            cloudwatch.Alarm(self, f"{name.title()}Throttles", alarm_description=f"{name} table throttled",
-                             metric=cloudwatch.Metric(namespace="AWS/DynamoDB", metric_name="ThrottledRequests",
-                                                      statistic="Sum", period=Duration.minutes(5),
-                                                      dimensions_map={"TableName": table.table_name}),
-                             threshold=0, comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                             evaluation_periods=1, treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING)
-        cloudwatch.Alarm(self, "Api5xx", alarm_description="REST API 5xx answers",
-                         metric=cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name="5XXError", statistic="Sum",
-                                                  period=Duration.minutes(5),
-                                                  dimensions_map={"ApiName": REST_API_NAME}),
-                         threshold=5, comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                         evaluation_periods=1, treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING)
+            self._alarm(f"{name.title()}Throttles", f"{name} table throttled",
+                        metric("AWS/DynamoDB", "ThrottledRequests", {"TableName": table.table_name}))
+        self._alarm("Api5xx", "REST API 5xx answers", metric("AWS/ApiGateway", "5XXError", {"ApiName": REST_API_NAME}),
+                    threshold=5)
 
 
 def stage_from_environment() -> str:
