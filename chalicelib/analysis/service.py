@@ -23,6 +23,7 @@ from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.identity import AgentPrincipal, Site, require_site_object
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
+from chalicelib.store import conversations
 from chalicelib.store import insights as store
 
 CONVERSATION_WINDOW = 200  # the conversation pass reads at most the latest 200 messages
@@ -120,8 +121,6 @@ def analyze_stored_message(site_id: str, conversation_id: str, seq: int) -> list
     analyzer = analyzer_for(site_id)
     context: list[Turn] = []
     if analyzer.context_turns:
-        from chalicelib.store import conversations
-
         earlier, _ = conversations.window(conversation_id, before=seq, after=None, limit=analyzer.context_turns)
         context = turns_of(earlier)
     insight, usage = analyzer.analyze_message(message.content, context)

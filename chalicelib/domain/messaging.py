@@ -111,11 +111,13 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
     key = idempotency_key or metadata.get("client_message_id")
     if key is not None and (not isinstance(key, str) or not 0 < len(key) <= MAX_KEY_CHARS):
         raise ValidationFailed(f"the idempotency key must be 1-{MAX_KEY_CHARS} characters", {"field": "Idempotency-Key"})
+    attachment: StoredFile | None = None
     for attempt in range(MAX_ATTEMPTS):
         conversation = load(principal, conversation_id, consistent=attempt > 0)
         require_open(conversation, "send messages")
         sender_type, sender_id, sender_name = sender_of(principal, conversation)
-        attachment = attachable_file(principal, conversation, file_id, kind) if file_id else None
+        if attempt == 0 and file_id:  # on a retry the transaction's own condition re-checks the file
+            attachment = attachable_file(principal, conversation, file_id, kind)
         at = now()
         seq = conversation.seq + 1
         message = Message(

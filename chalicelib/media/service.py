@@ -22,6 +22,7 @@ from chalicelib.media import rules
 from chalicelib.observability import logger
 from chalicelib.resources import FILES_BUCKET
 from chalicelib.settings import get_settings
+from chalicelib.store import conversations
 from chalicelib.store import files as store
 from chalicelib.store.base import now
 from chalicelib.store.files import StoredFile
@@ -164,8 +165,6 @@ def readable(principal: Principal, file_id: str) -> StoredFile:
         raise NotFound("File not found")
     visitor_of_conversation = None
     if isinstance(principal, VisitorPrincipal) and f.conversation_id:
-        from chalicelib.store import conversations
-
         conversation = conversations.get(f.conversation_id)
         visitor_of_conversation = conversation.visitor_id if conversation else None
     if not rules.can_read(principal, f.site_id, f.conversation_id, (f.uploaded_by_type, f.uploaded_by_id),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.store.base import is_condition_failure, now, update_if
 from chalicelib.store.models import DeliveryItem, WebhookItem
@@ -85,8 +85,8 @@ def delete(webhook_id: str) -> bool:
     """1 DeleteItem. Its delivery rows expire on their own (TTL)."""
     try:
         WebhookItem(*WebhookItem.key_of(webhook_id)).delete(condition=WebhookItem.pk.exists())
-    except Exception as error:  # DeleteError
-        if is_condition_failure(error):  # type: ignore[arg-type]
+    except DeleteError as error:
+        if is_condition_failure(error):
             return False
         raise
     return True

@@ -4,16 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.analysis import service
-from chalicelib.analysis.schema import MessageInsight
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent
 
 MAX_MESSAGE_CHARS = 10_000  # the same cap as a chat message
-
-
-def insight_view(insight: MessageInsight) -> dict[str, Any]:
-    return insight.to_dict()
 
 
 @surface.route("/api/v1/analysis/message", methods=["POST"], auth=agent, limit="analysis")
@@ -26,7 +21,7 @@ def analyze_message(call: Call, principal: Any) -> dict[str, Any]:
         params.text(body, "conversation_id", required=False, max_length=64),
         params.text(body, "visitor_id", required=False, max_length=128),
     )
-    return ok(insight_view(insight))
+    return ok(insight.to_dict())
 
 
 @surface.route("/api/v1/analysis/conversation/{conversation_id}", methods=["GET"], auth=agent, limit="analysis")

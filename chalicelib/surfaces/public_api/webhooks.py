@@ -18,7 +18,7 @@ def webhook_view(w: Webhook, secret: str | None = None) -> dict[str, Any]:
     """The secret appears in full only in the answer that created it; otherwise masked."""
     return {
         "id": w.webhook_id, "url": w.url, "events": list(w.events), "active": w.active,
-        "secret": secret or signing.masked(""), "description": w.description,
+        "secret": secret or signing.MASKED, "description": w.description,
         "disabled_reason": w.disabled_reason, "created_at": iso(w.created_at), "updated_at": iso(w.updated_at),
     }
 
