@@ -5,7 +5,7 @@ No logic lives here; see chalicelib/ (DESIGN: surfaces -> domain -> store).
 from chalice import Chalice
 from chalice.app import SQSEvent, WebsocketEvent
 
-from chalicelib import observability
+from chalicelib import middleware
 from chalicelib.dispatch import listeners  # noqa: F401  (registers every event listener)
 from chalicelib.realtime import console as _console_dialect  # noqa: F401  (registers seed 000's dialect)
 from chalicelib.realtime import entrypoints as realtime
@@ -24,7 +24,7 @@ app = Chalice(app_name="parley")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 # Uploads arrive as multipart; API Gateway must pass them to Lambda base64-encoded, untouched.
 app.api.binary_types.append("multipart/form-data")
-observability.install(app)
+middleware.install(app)
 app.register_blueprint(health_surface)
 app.register_blueprint(console.bp)
 app.register_blueprint(customer_flow.bp)

@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.analysis.engine import LocalEngine  # noqa: E402
+from chalicelib.domain.analysis.engine import LocalEngine  # noqa: E402
 
 LABELLED = ROOT / "bench" / "data" / "analysis_labelled.jsonl"
 FIELDS = {"intent": "intent", "sentiment": "sentiment", "objection": "objection", "interest": "interest_level"}

@@ -78,7 +78,7 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     from chalicelib import dispatch
     from chalicelib.dispatch import listeners  # noqa: F401  (registers the fan-out)
     from chalicelib.domain import inbox, messaging
-    from chalicelib.domain.identity import VisitorPrincipal
+    from chalicelib.model.identity import VisitorPrincipal
     from chalicelib.realtime import console, sender  # noqa: F401  (registers the dialect)
     from chalicelib.settings import get_settings
     from chalicelib.store import tenants, visitors

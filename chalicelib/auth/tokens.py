@@ -16,7 +16,7 @@ from typing import Any
 import jwt
 
 from chalicelib.auth.keys import derived_key
-from chalicelib.domain.errors import TokenExpired, Unauthorized
+from chalicelib.model.errors import TokenExpired, Unauthorized
 from chalicelib.settings import get_settings
 
 ALGORITHM = "HS256"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Iterable
 
-from chalicelib.events import Event
+from chalicelib.model.events import Event
 from chalicelib.observability import logger
 
 Listener = Callable[[Event], None]

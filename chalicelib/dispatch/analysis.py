@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from chalicelib import events as ev
-from chalicelib.analysis import service
+from chalicelib.model import events as ev
+from chalicelib.domain.analysis import service
 from chalicelib.dispatch import on
 from chalicelib.domain import sites
 from chalicelib.integrations import queues

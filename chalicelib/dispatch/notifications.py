@@ -8,7 +8,7 @@ Redelivered events do not notify twice (store.notifications.add is conditional).
 """
 from __future__ import annotations
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.dispatch import on
 from chalicelib.store import notifications, tenants
 

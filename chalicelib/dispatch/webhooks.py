@@ -3,11 +3,11 @@ subscribed webhook on the `webhooks` queue. The request that raised the event on
 `events`; nothing here slows a request."""
 from __future__ import annotations
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.dispatch import on
-from chalicelib.domain.webhooks import PUBLIC_NAMES
+from chalicelib.domain.webhooks.catalogue import PUBLIC_NAMES
 from chalicelib.integrations import queues
-from chalicelib.webhooks import service
+from chalicelib.domain.webhooks import service
 
 
 def enqueue_deliveries(event: ev.Event) -> None:

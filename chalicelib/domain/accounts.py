@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.auth import passwords, tokens
-from chalicelib.domain.errors import InvalidCredentials, Unauthorized
-from chalicelib.domain.identity import Agent, AgentPrincipal
+from chalicelib.model.errors import InvalidCredentials, Unauthorized
+from chalicelib.model.identity import Agent, AgentPrincipal
 from chalicelib.settings import get_settings
 from chalicelib.store import sessions, tenants
 from chalicelib.store.base import now

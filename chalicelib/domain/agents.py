@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 
 from chalicelib.auth import passwords
-from chalicelib.domain.errors import NotFound, ValidationFailed
-from chalicelib.domain.identity import AGENT_STATUSES, ROLES, Agent, SiteMember
+from chalicelib.model.errors import NotFound, ValidationFailed
+from chalicelib.model.identity import AGENT_STATUSES, ROLES, Agent, SiteMember
 from chalicelib.store import tenants
 from chalicelib.store.base import now
 from chalicelib.store.models import AgentItem

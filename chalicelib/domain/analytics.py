@@ -1,5 +1,7 @@
 """Analytics counters: what each change adds (at write time), and how dashboards add them up.
 
+Pure: no store, no clock (the caller passes the moment); tested without moto.
+
 Days and hours are UTC. A dashboard reads one counter item per day (one
 BatchGetItem for a month); nothing is ever scanned or recomputed at read time.
 """
@@ -8,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.store.models import agent_stats_key, site_stats_key
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.analytics import StatsChanges as Changes
+from chalicelib.model.analytics import agent_stats, site_stats
 
 PERIODS = {"today": 1, "week": 7, "month": 30}
-Changes = list[tuple[tuple[str, str], dict[str, Any]]]
 
 
 def day_of(moment: datetime) -> str:
@@ -30,41 +32,41 @@ def period_days(period: str, today: datetime) -> list[str]:
 
 
 def conversation_created(site_id: str, at: datetime) -> Changes:
-    return [(site_stats_key(site_id, day_of(at)), {"conversations": 1, hour_of(at): 1})]
+    return [(site_stats(site_id, day_of(at)), {"conversations": 1, hour_of(at): 1})]
 
 
 def message_sent(site_id: str, sender_type: str, sender_id: str | None, at: datetime,
                  first_response_seconds: float | None) -> Changes:
     field = {"visitor": "visitor_messages", "support": "agent_messages"}.get(sender_type, "bot_messages")
     site: dict[str, Any] = {"messages": 1, field: 1}
-    changes: Changes = [(site_stats_key(site_id, day_of(at)), site)]
+    changes: Changes = [(site_stats(site_id, day_of(at)), site)]
     if sender_type == "support" and sender_id:
         agent: dict[str, Any] = {"agent_messages": 1}
         if first_response_seconds is not None:
             agent.update(first_response_seconds=round(first_response_seconds), first_responses=1)
-        changes.append((agent_stats_key(sender_id, day_of(at)), agent))
+        changes.append((agent_stats(sender_id, day_of(at)), agent))
     if first_response_seconds is not None:
         site.update(first_response_seconds=round(first_response_seconds), first_responses=1)
     return changes
 
 
 def conversation_assigned(agent_id: str, at: datetime) -> Changes:
-    return [(agent_stats_key(agent_id, day_of(at)), {"assigned": 1})]
+    return [(agent_stats(agent_id, day_of(at)), {"assigned": 1})]
 
 
 def conversation_closed(site_id: str, agent_id: str | None, at: datetime, resolution_seconds: float) -> Changes:
     values = {"closed": 1, "resolution_seconds": round(resolution_seconds), "resolutions": 1}
-    changes: Changes = [(site_stats_key(site_id, day_of(at)), dict(values))]
+    changes: Changes = [(site_stats(site_id, day_of(at)), dict(values))]
     if agent_id:
-        changes.append((agent_stats_key(agent_id, day_of(at)), dict(values)))
+        changes.append((agent_stats(agent_id, day_of(at)), dict(values)))
     return changes
 
 
 def conversation_rated(site_id: str, agent_id: str | None, rating: int, at: datetime) -> Changes:
     values = {"csat_total": rating, "csat_count": 1}
-    changes: Changes = [(site_stats_key(site_id, day_of(at)), dict(values))]
+    changes: Changes = [(site_stats(site_id, day_of(at)), dict(values))]
     if agent_id:
-        changes.append((agent_stats_key(agent_id, day_of(at)), dict(values)))
+        changes.append((agent_stats(agent_id, day_of(at)), dict(values)))
     return changes
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.domain import analytics
-from chalicelib.domain.conversations import Conversation, Message, check_assign, check_close, check_rate
-from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.domain.identity import Principal, VisitorPrincipal, require_site
+from chalicelib.domain.conversations import check_assign, check_close, check_rate
+from chalicelib.model.conversations import Conversation, Message
+from chalicelib.model.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.model.identity import Principal, VisitorPrincipal, require_site
 from chalicelib.store import conversations as store
 from chalicelib.store import tenants, visitors
 from chalicelib.store.base import now

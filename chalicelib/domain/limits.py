@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from chalicelib.domain.errors import RateLimited
+from chalicelib.model.errors import RateLimited
 from chalicelib.domain.ratelimit import Decision, Window, combine, decide
 from chalicelib.settings import get_settings
 from chalicelib.store import ratelimits

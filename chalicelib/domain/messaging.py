@@ -13,22 +13,22 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.domain import analytics
-from chalicelib.domain.conversations import (
+from chalicelib.domain.conversations import require_open
+from chalicelib.model.conversations import (
     MESSAGE_TYPES,
     Conversation,
     Message,
     message_id,
     reader_side,
-    require_open,
     seq_of,
     side_of,
 )
-from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
+from chalicelib.model.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.domain.inbox import conversation_view_payload, load, require_readable
-from chalicelib.media import rules
+from chalicelib.domain.media import rules
 from chalicelib.store import conversations as store
 from chalicelib.store import files
 from chalicelib.store.base import now

@@ -5,8 +5,8 @@ import re
 from typing import Any
 
 from chalicelib.auth import api_keys as key_format
-from chalicelib.domain.errors import NotFound, Unauthorized, ValidationFailed
-from chalicelib.domain.identity import SITE_STATUSES, AgentPrincipal, ApiKey, ApiKeyPrincipal, Site
+from chalicelib.model.errors import NotFound, Unauthorized, ValidationFailed
+from chalicelib.model.identity import SITE_STATUSES, AgentPrincipal, ApiKey, ApiKeyPrincipal, Site
 from chalicelib.store import api_keys, tenants
 
 SITE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")

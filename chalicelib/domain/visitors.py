@@ -1,20 +1,16 @@
 """Visitors: registration (with their session token) and who is active on a site."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.auth import tokens
-from chalicelib.domain.errors import Forbidden, NotFound, ValidationFailed
-from chalicelib.domain.identity import Visitor, VisitorPrincipal
+from chalicelib.model.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.model.identity import Visitor, VisitorPrincipal
 from chalicelib.settings import get_settings
 from chalicelib.store import tenants, visitors
+from chalicelib.domain import presence as presence_rules
 from chalicelib.store.base import now
-
-# A visitor is active while a socket is open (realtime presence, bounded by its lease) or
-# when its REST calls were seen this recently (a widget without a socket).
-ACTIVE_WINDOW = timedelta(minutes=5)
 
 
 def register(site_id: str, visitor_id: str, name: str, email: str | None,
@@ -71,18 +67,10 @@ def rename(principal: VisitorPrincipal, name: object) -> tuple[Visitor, list[ev.
 
 
 def presence(visitor: Visitor) -> str:
-    """Online while a socket's lease runs; otherwise when its REST calls were seen recently,
-    unless the latest thing we heard was its last socket closing."""
-    moment = now()
-    lease = visitor.online_until
-    if visitor.status == "online" and lease is not None and lease > moment:
-        return "online"
-    disconnected_last = visitor.status == "offline" and lease is not None and lease >= visitor.last_seen
-    if not disconnected_last and moment - visitor.last_seen <= ACTIVE_WINDOW:
-        return "online"
-    return "offline"
+    """online | offline, now (see domain/presence.py)."""
+    return presence_rules.presence(visitor, now())
 
 
 def active(site_id: str) -> list[Visitor]:
     """1 Query on the seen index (a connected visitor's key is the end of its presence lease)."""
-    return [v for v in visitors.active_since(site_id, now() - ACTIVE_WINDOW) if presence(v) == "online"]
+    return [v for v in visitors.active_since(site_id, now() - presence_rules.ACTIVE_WINDOW) if presence(v) == "online"]

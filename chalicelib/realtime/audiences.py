@@ -6,7 +6,7 @@ Finding recipients is then one Query per audience, whatever else is connected.
 """
 from __future__ import annotations
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 
 
 def site_agents(site_id: str) -> str:

@@ -22,12 +22,12 @@ import json
 from typing import Any, Callable
 
 from chalicelib import dispatch
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.domain import accounts, agents, inbox, limits, messaging
 from chalicelib.domain import visitors as visitor_domain
-from chalicelib.domain.errors import DomainError, Forbidden, NotFound, ServerError, Unauthorized, ValidationFailed
-from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.media import service as media
+from chalicelib.model.errors import DomainError, Forbidden, NotFound, ServerError, Unauthorized, ValidationFailed
+from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
+from chalicelib.domain.media import service as media
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, presence, sender
 from chalicelib.store.connections import ConnectionRecord, Recipient

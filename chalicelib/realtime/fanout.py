@@ -11,10 +11,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.dispatch import on
 from chalicelib.domain import messaging
-from chalicelib.domain.conversations import reader_side
+from chalicelib.model.conversations import reader_side
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, entrypoints, sender
 from chalicelib.store import connections

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import dispatch
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.domain import agents
 from chalicelib.realtime import audiences
 from chalicelib.store import connections, tenants, visitors

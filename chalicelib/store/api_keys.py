@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.domain.identity import ApiKey
+from chalicelib.model.identity import ApiKey
 from chalicelib.store.base import is_condition_failure, now
 from chalicelib.store.models import ApiKeyItem
 

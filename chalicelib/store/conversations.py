@@ -11,10 +11,12 @@ from typing import Any, Iterable
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from chalicelib.domain.conversations import Conversation, Message
+from chalicelib.model.analytics import StatsKey
+from chalicelib.model.conversations import Conversation, Message
 from chalicelib.store import files
 from chalicelib.store.base import is_condition_failure, transaction, update_if
 from chalicelib.store.files import StoredFile
+from chalicelib.store.models import stats_item_key
 from chalicelib.store.models import (
     COUNTER_SORT_KEY,
     HOURS,
@@ -122,14 +124,14 @@ def _count(tx: Any, site_id: str, bucket: str, delta: int) -> None:
     ])
 
 
-def _stats(tx: Any, key: tuple[str, str], increments: dict[str, int | float]) -> None:
+def _stats(tx: Any, key: StatsKey, increments: dict[str, int | float]) -> None:
     if increments:
-        tx.update(StatsItem(*key), actions=[StatsItem.kind.set(StatsItem)] + [
+        tx.update(StatsItem(*stats_item_key(key)), actions=[StatsItem.kind.set(StatsItem)] + [
             getattr(StatsItem, name).add(value) for name, value in increments.items()
         ])
 
 
-StatsChanges = Iterable[tuple[tuple[str, str], dict[str, Any]]]
+StatsChanges = Iterable[tuple[StatsKey, dict[str, Any]]]
 
 
 def _cancelled_reasons(error: TransactWriteError) -> list[str | None]:
@@ -451,11 +453,12 @@ def rate(conversation: Conversation, rating: int, comment: str | None, stats: St
     return True
 
 
-def dashboard_counters(site_id: str, day_keys: list[tuple[str, str]]) -> tuple[list[dict[str, float]], int]:
+def dashboard_counters(site_id: str, counters: list[StatsKey]) -> tuple[list[dict[str, float]], int]:
     """The site's day counters and its active-conversation total: 1 BatchGetItem (<= 99 days)."""
     fields = STAT_FIELDS + HOURS
     days: list[dict[str, float]] = []
     active = 0
+    day_keys = [stats_item_key(counter) for counter in counters]
     for item in ChatItem.batch_get(day_keys + [ListCounterItem.key(site_id, "active")]):
         if isinstance(item, ListCounterItem):
             active = int(item.total or 0)
@@ -464,10 +467,11 @@ def dashboard_counters(site_id: str, day_keys: list[tuple[str, str]]) -> tuple[l
     return days, active
 
 
-def stats_days(keys: list[tuple[str, str]]) -> list[dict[str, float]]:
+def stats_days(counters: list[StatsKey]) -> list[dict[str, float]]:
     """Day counters for the given keys: 1 BatchGetItem per 100 days (missing days are skipped)."""
     fields = STAT_FIELDS + HOURS
     found = []
+    keys = [stats_item_key(counter) for counter in counters]
     for start in range(0, len(keys), 100):
         for item in StatsItem.batch_get(keys[start : start + 100]):
             found.append({name: float(getattr(item, name) or 0) for name in fields})

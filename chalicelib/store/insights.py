@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.domain.conversations import Conversation, Message
+from chalicelib.model.conversations import Conversation, Message
 from chalicelib.store.base import now, update_if
 from chalicelib.store.conversations import conversation_of, message_of
 from chalicelib.store.models import (

@@ -64,6 +64,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.model.analytics import StatsKey
 from chalicelib.settings import get_settings
 
 _settings = get_settings()
@@ -454,12 +455,11 @@ def _stats_namespace(namespace: dict) -> None:
 StatsItem = types.new_class("StatsItem", (ChatItem,), {"discriminator": "stats"}, _stats_namespace)
 
 
-def site_stats_key(site_id: str, day: str) -> tuple[str, str]:
-    return f"STATS#{site_id}#{day}", "SITE"
-
-
-def agent_stats_key(agent_id: str, day: str) -> tuple[str, str]:
-    return f"STATS#AGENT#{agent_id}#{day}", "AGENT"
+def stats_item_key(key: StatsKey) -> tuple[str, str]:
+    """The table key of a day counter (see the access patterns above)."""
+    if key.scope == "agent":
+        return f"STATS#AGENT#{key.owner_id}#{key.day}", "AGENT"
+    return f"STATS#{key.owner_id}#{key.day}", "SITE"
 
 
 class NotificationItem(ChatItem, discriminator="notification"):

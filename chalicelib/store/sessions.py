@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.domain.identity import Agent
+from chalicelib.model.identity import Agent
 from chalicelib.store.base import now, update_if
 from chalicelib.store.models import AgentItem, ChatItem, SessionItem
 from chalicelib.store.tenants import agent_of

@@ -8,8 +8,8 @@ from typing import Any, Iterable
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
-from chalicelib.domain.errors import Conflict, NotFound
-from chalicelib.domain.identity import Agent, Site, SiteMember
+from chalicelib.model.errors import Conflict, NotFound
+from chalicelib.model.identity import Agent, Site, SiteMember
 from chalicelib.store.base import failed_conditions, is_condition_failure, now, transaction
 from chalicelib.store.models import (
     AgentEmailItem,

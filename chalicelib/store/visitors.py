@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.identity import Visitor
+from chalicelib.model.identity import Visitor
 from chalicelib.store.base import now, update_if
 from chalicelib.store.models import VisitorItem
 

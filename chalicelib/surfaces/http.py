@@ -17,8 +17,8 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.domain import accounts, limits, sites, visitors
-from chalicelib.domain.errors import DomainError, ServerError, Unauthorized, ValidationFailed
-from chalicelib.domain.identity import Principal
+from chalicelib.model.errors import DomainError, ServerError, Unauthorized, ValidationFailed
+from chalicelib.model.identity import Principal
 from chalicelib.observability import logger
 
 MAX_JSON_BODY = 256 * 1024

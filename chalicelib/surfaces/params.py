@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping
 
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.model.errors import ValidationFailed
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _MISSING = object()

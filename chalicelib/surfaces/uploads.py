@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import multipart
 
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.model.errors import ValidationFailed
 from chalicelib.surfaces.http import Call
 
 MAX_TEXT_FIELD = 4096

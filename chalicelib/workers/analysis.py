@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib import dispatch
-from chalicelib.analysis import service
+from chalicelib.domain.analysis import service
 from chalicelib.observability import logger
 
 

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib import dispatch
-from chalicelib.events import Event
+from chalicelib.model.events import Event
 from chalicelib.observability import logger
 
 

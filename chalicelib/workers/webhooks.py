@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chalicelib.observability import logger
-from chalicelib.webhooks import service
+from chalicelib.domain.webhooks import service
 
 
 def _handle(record: dict[str, Any]) -> bool:

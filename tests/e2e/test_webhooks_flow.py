@@ -49,7 +49,7 @@ def wait_until(condition, seconds=20.0):
 
 
 def test_a_chat_reaches_a_flaky_receiver_signed_once_per_event(hook_stack, api_key):
-    from chalicelib.webhooks import signing
+    from chalicelib.domain.webhooks import signing
 
     receiver = Receiver(respond=lambda got, nth: (500, {}) if nth <= 2 else (204, {})).start()
     try:

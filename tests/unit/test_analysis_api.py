@@ -4,7 +4,7 @@ import json
 import pytest
 from botocore.stub import ANY, Stubber
 
-from chalicelib.analysis import engine as engine_module
+from chalicelib.domain.analysis import engine as engine_module
 from chalicelib.integrations import bedrock
 from chalicelib.settings import get_settings
 from chalicelib.store import conversations as conversation_store

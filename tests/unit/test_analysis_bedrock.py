@@ -4,8 +4,8 @@ import json
 import pytest
 from botocore.stub import ANY, Stubber
 
-from chalicelib.analysis.bedrock import BedrockAnalyzer
-from chalicelib.analysis.schema import Turn
+from chalicelib.domain.analysis.bedrock import BedrockAnalyzer
+from chalicelib.domain.analysis.schema import Turn
 from chalicelib.integrations import bedrock
 from chalicelib.settings import AnalysisSettings
 

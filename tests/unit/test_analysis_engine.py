@@ -2,8 +2,8 @@
 import pytest
 
 from bench.analysis_accuracy import load_labelled, score
-from chalicelib.analysis.engine import LocalEngine
-from chalicelib.analysis.schema import ConversationInsight, MessageInsight, Turn
+from chalicelib.domain.analysis.engine import LocalEngine
+from chalicelib.domain.analysis.schema import ConversationInsight, MessageInsight, Turn
 
 engine = LocalEngine()
 

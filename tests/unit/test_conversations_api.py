@@ -1,9 +1,9 @@
 """Seed 000 sections 4, 5, 8, 9, 11 through chalice.test.Client on moto."""
 import pytest
 
-from chalicelib import events as ev
+from chalicelib.model import events as ev
 from chalicelib.domain import inbox
-from chalicelib.domain.identity import AgentPrincipal
+from chalicelib.model.identity import AgentPrincipal
 from chalicelib.store import conversations as store
 from chalicelib.store import tenants
 from chalicelib.store.base import now

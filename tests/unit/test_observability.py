@@ -4,7 +4,7 @@ import logging
 
 from chalice.app import Request, WebsocketEvent
 
-from chalicelib import observability
+from chalicelib import middleware, observability
 from local import apigw, lambdas
 
 
@@ -12,10 +12,10 @@ def test_request_id_comes_from_api_gateway_for_rest_and_websocket():
     route = apigw.match_route("/health", ["/health"])
     rest = apigw.rest_event(method="GET", raw_path="/health", headers=[], body=b"", route=route, stage="local",
                             domain="d", source_ip="127.0.0.1", binary_types=[])
-    assert observability.request_id_of(Request(rest)) == rest["requestContext"]["requestId"]
+    assert middleware.request_id_of(Request(rest)) == rest["requestContext"]["requestId"]
     ws = apigw.ws_message_event(connection_id="c", data="x", stage="local", domain="d", connected_at=1,
                                 source_ip="127.0.0.1")
-    assert observability.request_id_of(WebsocketEvent(ws, None)) == ws["requestContext"]["requestId"]
+    assert middleware.request_id_of(WebsocketEvent(ws, None)) == ws["requestContext"]["requestId"]
 
 
 def test_lambda_request_id_is_the_fallback():
@@ -25,7 +25,7 @@ def test_lambda_request_id_is_the_fallback():
         def to_dict(self):
             return {"Records": []}
 
-    assert observability.request_id_of(_Event()) == _Event.context.aws_request_id
+    assert middleware.request_id_of(_Event()) == _Event.context.aws_request_id
 
 
 def test_log_lines_are_json_with_the_request_id_while_handling():
@@ -37,7 +37,7 @@ def test_log_lines_are_json_with_the_request_id_while_handling():
         route = apigw.match_route("/health", ["/health"])
         rest = apigw.rest_event(method="GET", raw_path="/health", headers=[], body=b"", route=route,
                                 stage="local", domain="d", source_ip="127.0.0.1", binary_types=[])
-        observability.bind_request_id(Request(rest), lambda e: observability.logger.info("inside"))
+        middleware.bind_request_id(Request(rest), lambda e: observability.logger.info("inside"))
         observability.logger.info("outside")
     finally:
         handler.setStream(original)

@@ -196,7 +196,7 @@ def test_fanout_cost_is_one_query_per_audience_whatever_else_is_connected(world,
         connections.save_connection(connections.ConnectionRecord(
             connection_id=f"other{i}", dialect="console", endpoint="http://x", site_id="site_b", role="agent",
             principal_id=f"agent_{i}"), ["site#site_b#agents"])
-    from chalicelib import events as ev
+    from chalicelib.model import events as ev
 
     event = ev.Event(ev.MESSAGE_CREATED, "site_a", {
         "conversation": {"id": conversation_id, "visitor_id": "v_1"},

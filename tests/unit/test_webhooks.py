@@ -8,7 +8,7 @@ import pytest
 import app as app_module
 from chalicelib.integrations import outbound, queues
 from chalicelib.settings import get_settings
-from chalicelib.webhooks import service, signing
+from chalicelib.domain.webhooks import service, signing
 from tests.unit.chat_helpers import as_visitor, drain_events, drain_queue, open_conversation, send, visitor_token
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
 from tests.webhook_receiver import Receiver

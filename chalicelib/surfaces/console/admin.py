@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import agents, sites
-from chalicelib.domain.errors import Forbidden
-from chalicelib.domain.identity import ROLES, ApiKey, Principal, require_admin
+from chalicelib.model.errors import Forbidden
+from chalicelib.model.identity import ROLES, ApiKey, Principal, require_admin
 from chalicelib.store import tenants
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface

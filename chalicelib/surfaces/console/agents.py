@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import agents
-from chalicelib.domain.identity import AGENT_STATUSES, AgentPrincipal, require_site
+from chalicelib.model.identity import AGENT_STATUSES, AgentPrincipal, require_site
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent, publish

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.analysis import service
+from chalicelib.domain.analysis import service
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import accounts
-from chalicelib.domain.identity import Agent, AgentPrincipal
+from chalicelib.model.identity import Agent, AgentPrincipal
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import inbox
-from chalicelib.media import service as media
-from chalicelib.domain.conversations import Conversation, Message, message_status
-from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal
+from chalicelib.domain.media import service as media
+from chalicelib.model.conversations import Conversation, Message, message_status
+from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, agent_or_visitor, publish
@@ -153,7 +153,7 @@ def typing(call: Call, principal: Principal) -> dict[str, Any]:
     params.only(body, {"conversation_id", "is_typing"})
     is_typing = body.get("is_typing")
     if not isinstance(is_typing, bool):
-        from chalicelib.domain.errors import ValidationFailed
+        from chalicelib.model.errors import ValidationFailed
 
         raise ValidationFailed("is_typing must be true or false", {"field": "is_typing"})
     name = principal.agent.display_name if hasattr(principal, "agent") else None

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.identity import Principal
-from chalicelib.media import service as media
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.identity import Principal
+from chalicelib.domain.media import service as media
 from chalicelib.store.files import StoredFile
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import messaging
-from chalicelib.domain.identity import Principal
+from chalicelib.model.identity import Principal
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.console.conversations import message_view

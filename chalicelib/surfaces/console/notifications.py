@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.identity import AgentPrincipal
+from chalicelib.model.identity import AgentPrincipal
 from chalicelib.store import notifications
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import sites
-from chalicelib.domain.identity import AgentPrincipal, Principal, Site, require_site_object
+from chalicelib.model.identity import AgentPrincipal, Principal, Site, require_site_object
 from chalicelib.store import tenants
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface

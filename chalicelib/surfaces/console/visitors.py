@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import visitors
-from chalicelib.domain.identity import Principal, require_site
+from chalicelib.model.identity import Principal, require_site
 from chalicelib.surfaces import params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, publish

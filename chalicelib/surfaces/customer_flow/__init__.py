@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.errors import DomainError
+from chalicelib.model.errors import DomainError
 from chalicelib.surfaces.http import Call, Surface
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import accounts, agents
-from chalicelib.domain.errors import Unauthorized
-from chalicelib.domain.identity import AGENT_STATUSES, Agent, AgentPrincipal, require_admin
+from chalicelib.model.errors import Unauthorized
+from chalicelib.model.identity import AGENT_STATUSES, Agent, AgentPrincipal, require_admin
 from chalicelib.settings import get_settings
 from chalicelib.surfaces import params
 from chalicelib.surfaces.customer_flow import surface

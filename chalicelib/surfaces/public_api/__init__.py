@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.errors import DomainError
+from chalicelib.model.errors import DomainError
 from chalicelib.store import tenants
 from chalicelib.surfaces.http import Call, Surface
 

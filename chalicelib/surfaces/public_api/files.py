@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.identity import ApiKeyPrincipal, Principal
-from chalicelib.media import service as media
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.identity import ApiKeyPrincipal, Principal
+from chalicelib.domain.media import service as media
 from chalicelib.surfaces import params
 from chalicelib.surfaces.http import Call, agent_or_api_key
 from chalicelib.surfaces.public_api import surface

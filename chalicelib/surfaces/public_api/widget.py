@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain import sites
-from chalicelib.domain.identity import ApiKeyPrincipal
+from chalicelib.model.identity import ApiKeyPrincipal
 from chalicelib.surfaces.http import Call, api_key
 from chalicelib.surfaces.public_api import surface
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chalicelib import events as ev
-from chalicelib.analysis.bedrock import BedrockAnalyzer
-from chalicelib.analysis.engine import LocalEngine
-from chalicelib.analysis.schema import Analyzer, MessageInsight, Turn, Usage
+from chalicelib.model import events as ev
+from chalicelib.domain.analysis.bedrock import BedrockAnalyzer
+from chalicelib.domain.analysis.engine import LocalEngine
+from chalicelib.domain.analysis.schema import Analyzer, MessageInsight, Turn, Usage
 from chalicelib.domain import inbox, sites
-from chalicelib.domain.conversations import Message
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.identity import AgentPrincipal, Site, require_site_object
+from chalicelib.model.conversations import Message
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.identity import AgentPrincipal, Site, require_site_object
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import conversations

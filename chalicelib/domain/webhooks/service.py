@@ -24,17 +24,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import events as ev
-from chalicelib.domain import webhooks as rules
-from chalicelib.domain.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.domain.identity import ApiKeyPrincipal
+from chalicelib.model import events as ev
+from chalicelib.domain.webhooks import catalogue as rules
+from chalicelib.model.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.model.identity import ApiKeyPrincipal
 from chalicelib.integrations import outbound, queues
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import webhooks as store
 from chalicelib.store.base import now
 from chalicelib.store.webhooks import Webhook
-from chalicelib.webhooks import signing, vault
+from chalicelib.domain.webhooks import signing, vault
 
 resolver: outbound.Resolver = outbound.system_resolver  # tests swap in a fake DNS
 

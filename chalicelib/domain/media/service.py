@@ -15,10 +15,10 @@ from typing import Any
 
 from chalicelib.auth import tokens
 from chalicelib.domain import inbox
-from chalicelib.domain.errors import Conflict, FileTooLarge, InvalidFileType, NotFound, ValidationFailed
-from chalicelib.domain.identity import AgentPrincipal, Principal, VisitorPrincipal, require_site
+from chalicelib.model.errors import Conflict, FileTooLarge, InvalidFileType, NotFound, ValidationFailed
+from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal, require_site
 from chalicelib.integrations import queues, storage
-from chalicelib.media import rules
+from chalicelib.domain.media import rules
 from chalicelib.observability import logger
 from chalicelib.resources import FILES_BUCKET
 from chalicelib.settings import get_settings
@@ -226,7 +226,7 @@ def message_file_view(file: dict[str, Any] | None) -> dict[str, Any] | None:
 def make_thumbnail(file_id: str) -> bool:
     """The media worker's job. True when a thumbnail was made; False when there is nothing to do
     (deleted, not an image, already made). Undecodable images are logged and skipped."""
-    from chalicelib.media import thumbnails
+    from chalicelib.domain.media import thumbnails
 
     f = store.get(file_id, consistent=True)
     if f is None or f.status != "ready" or not f.is_image or f.thumbnail_key:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Union
 
-from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.model.errors import Forbidden, NotFound
 
 ROLES = ("admin", "support_agent")
 AGENT_STATUSES = ("online", "away", "offline")

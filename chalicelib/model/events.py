@@ -57,7 +57,7 @@ class Event:
 
     def __post_init__(self) -> None:
         if self.name not in CATALOGUE:
-            raise ValueError(f"unknown event {self.name!r}: add it to chalicelib/events.py")
+            raise ValueError(f"unknown event {self.name!r}: add it to chalicelib/model/events.py")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

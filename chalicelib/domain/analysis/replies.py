@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from chalicelib.analysis.schema import MessageInsight
+from chalicelib.domain.analysis.schema import MessageInsight
 
 _REPLIES: dict[str, dict[str, str]] = {
     "en": {

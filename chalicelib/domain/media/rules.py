@@ -12,8 +12,8 @@ import secrets
 
 import filetype
 
-from chalicelib.domain.errors import InvalidFileType
-from chalicelib.domain.identity import AgentPrincipal, ApiKeyPrincipal, Principal, VisitorPrincipal
+from chalicelib.model.errors import InvalidFileType
+from chalicelib.model.identity import AgentPrincipal, ApiKeyPrincipal, Principal, VisitorPrincipal
 
 # mime type -> the extension our random file names get. No SVG or HTML: they run script
 # when a browser opens them. Office formats are the zip-based ones filetype can tell apart.

@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any, Callable, Sequence, TypeVar
 
-from chalicelib.analysis.engine import LocalEngine
-from chalicelib.analysis.schema import (
+from chalicelib.domain.analysis.engine import LocalEngine
+from chalicelib.domain.analysis.schema import (
     INTENTS,
     ConversationInsight,
     InvalidInsight,

@@ -1,6 +1,6 @@
 """Webhooks' rules: which events integrators get, under which names, in which payloads.
 
-Public names come from the event catalogue (`chalicelib/events.py`); seed 003
+Public names come from the event catalogue (`chalicelib/model/events.py`); seed 003
 documents `chat.created`, `chat.closed` and `message.sent`, the others are what
 Intercom/Chatwoot integrators expect. Payloads are versioned (`api_version`) and
 carry the event id, which is also the `webhook-id` header: stable across retries,
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import events as ev
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.model import events as ev
+from chalicelib.model.errors import ValidationFailed
 
 API_VERSION = "2026-11-01"
 MAX_WEBHOOKS_PER_SITE = 20

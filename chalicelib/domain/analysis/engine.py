@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from chalicelib.analysis import lexicon, replies
-from chalicelib.analysis.schema import ConversationInsight, MessageInsight, Turn, Usage
+from chalicelib.domain.analysis import lexicon, replies
+from chalicelib.domain.analysis.schema import ConversationInsight, MessageInsight, Turn, Usage
 
 MAX_ANALYSED_CHARS = 4000
 MAX_KEYWORD_CHARS = 40  # a "word" longer than this is noise (a pasted token, a URL), not a keyword  # longer messages are analysed on their first 4,000 characters
