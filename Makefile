@@ -7,7 +7,7 @@ PORT   ?= 8000
 INFRA_VENV ?= .venv-infra
 INFRA_PY   := $(INFRA_VENV)/bin/python
 
-.PHONY: run test test-unit test-e2e test-infra bench clean-data lock lock-infra
+.PHONY: run test lint-imports test-unit test-e2e test-infra bench clean-data lock lock-infra
 
 $(VENV)/.local-installed: requirements.txt requirements-local.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,13 @@ run: $(VENV)/.local-installed
 
 ## Install what tests need and run the whole suite (app, local stack, and the CDK app offline).
 test: $(VENV)/.dev-installed $(INFRA_VENV)/.installed
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest --ignore=tests/infra
 	$(INFRA_PY) -m pytest tests/infra
+
+## The import contracts of .importlinter (the layers; see docs/architecture.md).
+lint-imports: $(VENV)/.dev-installed
+	$(VENV)/bin/lint-imports
 
 test-unit: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/unit

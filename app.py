@@ -65,9 +65,3 @@ def process_media(event: SQSEvent) -> dict:
 def deliver_webhooks(event: SQSEvent) -> dict:
     return webhooks_worker.handle_batch(event.to_dict(), event.context)
 
-
-if settings.test_handlers:
-    # Local stage only (settings refuse it elsewhere); local/ is never packaged.
-    from local.testing import bp as testing_blueprint
-
-    app.register_blueprint(testing_blueprint)

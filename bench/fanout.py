@@ -79,7 +79,7 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     from chalicelib.dispatch import listeners  # noqa: F401  (registers the fan-out)
     from chalicelib.domain import inbox, messaging
     from chalicelib.model.identity import VisitorPrincipal
-    from chalicelib.realtime import console, sender  # noqa: F401  (registers the dialect)
+    from chalicelib.realtime import console,   # noqa: F401  (registers the dialect)
     from chalicelib.settings import get_settings
     from chalicelib.store import tenants, visitors
     from chalicelib.store.models import LiveConnection, Subscription

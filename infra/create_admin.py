@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PARLEY_CONNECTIONS_TABLE", f"parley-{stage}-connections")
 
     from chalicelib.domain import agents, sites
-    from chalicelib.domain.errors import DomainError
+    from chalicelib.model.errors import DomainError
     from chalicelib.store import tenants
 
     password = os.environ.get("PARLEY_ADMIN_PASSWORD") or getpass.getpass(f"Password for {args.username}: ")

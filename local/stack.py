@@ -146,8 +146,11 @@ def run(options: StackOptions) -> int:
         settings = get_settings()
         extra = ()
         if settings.test_handlers:
+            # The local stack mounts its own test-only routes; app.py never imports local/.
             from local.testing import ECHO_QUEUE
+            from local.testing import bp as testing_blueprint
 
+            app.register_blueprint(testing_blueprint)
             extra = (ECHO_QUEUE,)
         provision(settings, extra)
         demo = seed_demo(

@@ -25,7 +25,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint, Response
 from chalice.app import SQSEvent
 
-from chalicelib.realtime import dialects, sender
+from chalicelib.realtime import dialects
+from chalicelib.integrations import sockets as sender
 from chalicelib.resources import QueueSpec
 from chalicelib.settings import get_settings
 from chalicelib.store import connections

@@ -29,9 +29,10 @@ from chalicelib.model.errors import DomainError, Forbidden, NotFound, ServerErro
 from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.domain.media import service as media
 from chalicelib.observability import logger
-from chalicelib.realtime import audiences, dialects, presence, sender
+from chalicelib.realtime import audiences, dialects, presence
+from chalicelib.integrations import sockets as sender
 from chalicelib.store.connections import ConnectionRecord, Recipient
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console.conversations import message_view
 from chalicelib.surfaces.render import iso
 

@@ -15,7 +15,7 @@ from chalice.app import WebsocketEvent
 
 from chalicelib.observability import logger
 from chalicelib.realtime import dialects
-from chalicelib.realtime.sender import management_endpoint
+from chalicelib.integrations.sockets import management_endpoint
 from chalicelib.settings import get_settings
 from chalicelib.store import connections
 from chalicelib.store.base import now

@@ -16,7 +16,8 @@ from chalicelib.dispatch import on
 from chalicelib.domain import messaging
 from chalicelib.model.conversations import reader_side
 from chalicelib.observability import logger
-from chalicelib.realtime import audiences, dialects, entrypoints, sender
+from chalicelib.realtime import audiences, dialects, entrypoints
+from chalicelib.integrations import sockets as sender
 from chalicelib.store import connections
 from chalicelib.store.connections import Recipient
 

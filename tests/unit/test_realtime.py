@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 import pytest
 
 import app as app_module
-from chalicelib.realtime import fanout, sender
+from chalicelib.realtime import fanout
+from chalicelib.integrations import sockets as sender
 from chalicelib.store import connections, tenants
 from local import apigw, lambdas
 from tests.unit.chat_helpers import as_visitor, open_conversation, send, visitor_token

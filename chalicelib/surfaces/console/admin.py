@@ -12,7 +12,7 @@ from chalicelib.domain import agents, sites
 from chalicelib.model.errors import Forbidden
 from chalicelib.model.identity import ROLES, ApiKey, Principal, require_admin
 from chalicelib.store import tenants
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.console.auth import user_view
 from chalicelib.surfaces.console.sites import site_view

@@ -5,7 +5,7 @@ from typing import Any
 
 from chalicelib.domain import agents
 from chalicelib.model.identity import AGENT_STATUSES, AgentPrincipal, require_site
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent, publish
 from chalicelib.surfaces.render import iso

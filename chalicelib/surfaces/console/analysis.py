@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.analysis import service
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent
 

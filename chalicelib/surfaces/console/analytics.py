@@ -5,7 +5,7 @@ from typing import Any
 
 from chalicelib.domain import dashboards
 from chalicelib.model.identity import AgentPrincipal
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent
 

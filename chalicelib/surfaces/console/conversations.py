@@ -7,7 +7,7 @@ from chalicelib.domain import inbox
 from chalicelib.domain.media import service as media
 from chalicelib.model.conversations import Conversation, Message, message_status
 from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, agent_or_visitor, publish
 from chalicelib.surfaces.render import iso

@@ -8,7 +8,7 @@ from chalicelib.model.errors import ValidationFailed
 from chalicelib.model.identity import Principal
 from chalicelib.domain.media import service as media
 from chalicelib.store.files import StoredFile
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, agent_or_visitor
 from chalicelib.surfaces.render import iso

@@ -5,7 +5,7 @@ from typing import Any
 
 from chalicelib.domain import messaging
 from chalicelib.model.identity import Principal
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.console.conversations import message_view
 from chalicelib.surfaces.http import Call, Reply, agent_or_visitor, publish

@@ -6,7 +6,7 @@ from typing import Any
 from chalicelib.domain import sites
 from chalicelib.model.identity import AgentPrincipal, Principal, Site, require_site_object
 from chalicelib.store import tenants
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent, agent_or_visitor
 from chalicelib.surfaces.render import iso

@@ -5,7 +5,7 @@ from typing import Any
 
 from chalicelib.domain import visitors
 from chalicelib.model.identity import Principal, require_site
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, publish
 from chalicelib.surfaces.render import iso

@@ -12,7 +12,7 @@ from chalicelib.domain import accounts, agents
 from chalicelib.model.errors import Unauthorized
 from chalicelib.model.identity import AGENT_STATUSES, Agent, AgentPrincipal, require_admin
 from chalicelib.settings import get_settings
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.customer_flow import surface
 from chalicelib.surfaces.http import Call, Reply, agent, publish
 from chalicelib.surfaces.render import iso

@@ -6,7 +6,7 @@ from typing import Any
 from chalicelib.model.errors import ValidationFailed
 from chalicelib.model.identity import ApiKeyPrincipal, Principal
 from chalicelib.domain.media import service as media
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.http import Call, agent_or_api_key
 from chalicelib.surfaces.public_api import surface
 from chalicelib.surfaces.render import iso

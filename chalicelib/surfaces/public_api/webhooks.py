@@ -7,7 +7,7 @@ from typing import Any
 from chalicelib.model.errors import ValidationFailed
 from chalicelib.model.identity import ApiKeyPrincipal
 from chalicelib.store.webhooks import Delivery, Webhook
-from chalicelib.surfaces import params
+from chalicelib import parsing as params
 from chalicelib.surfaces.http import Call, Reply, api_key, publish
 from chalicelib.surfaces.public_api import surface
 from chalicelib.surfaces.render import iso

@@ -1,0 +1,1 @@
+"""Files: upload rules (magic-byte types, sizes), the upload/download use cases, thumbnails."""
