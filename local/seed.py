@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.auth.passwords import hash_password
+from chalicelib.model.identity import Agent
 from chalicelib.store import tenants
-from chalicelib.store.models import AgentItem
+from chalicelib.store.base import now
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,16 @@ def seed_demo(site_id: str, username: str, password: str | None, data_dir: Path 
         known = password or (password_file.read_text().strip() if password_file and password_file.exists() else None)
         return DemoTenant(site_id, username, known, created=False)
     chosen = password or secrets.token_urlsafe(12)
-    agent = AgentItem(
+    agent = Agent(
         agent_id=f"agent_{uuid.uuid4().hex[:12]}",
         username=username,
         email=f"{username}@demo.parley.local",
         role="admin",
-        site_ids=[site_id],
-        password_hash=hash_password(chosen),
+        site_ids=(site_id,),
+        status="offline",
+        created_at=now(),
     )
-    created = tenants.create_agent_if_username_free(agent)
+    created = tenants.create_agent_if_username_free(agent, hash_password(chosen))
     if created and password is None and password_file is not None:
         password_file.parent.mkdir(parents=True, exist_ok=True)
         password_file.write_text(chosen + "\n")

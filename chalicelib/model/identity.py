@@ -21,7 +21,7 @@ class Site:
     widget_config: dict[str, Any]
     created_at: datetime
     active_conversations: int = 0
-    ai_settings: dict[str, Any] = field(default_factory=dict)  # see domain/sites.AI_FIELDS
+    ai_settings: dict[str, Any] = field(default_factory=dict)  # see domain/sites.py validate_ai_settings
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,14 @@ class Agent:
 
 
 @dataclass(frozen=True)
+class AgentCredentials:
+    """An agent with its password hash, read together for a login; the hash goes no further."""
+
+    agent: Agent
+    password_hash: str
+
+
+@dataclass(frozen=True)
 class SiteMember:
     """An agent as listed under one site (copied fields kept in step by store/)."""
 
@@ -54,6 +62,7 @@ class SiteMember:
     last_seen: datetime | None
     active_conversations: int = 0
     name: str | None = None
+    closed_conversations: int = 0  # closed while assigned to this agent
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.model.identity import ApiKey
-from chalicelib.store.base import is_condition_failure, now
+from chalicelib.store.base import now, put_if, update_if
 from chalicelib.store.models import ApiKeyItem
 
 LAST_USED_GRANULARITY = timedelta(minutes=1)  # write last_used_at at most once a minute per key
@@ -21,14 +19,14 @@ def key_of(item: ApiKeyItem) -> ApiKey:
 
 
 def create(key_id: str, key_hash: str, site_id: str, name: str, prefix: str, created_by: str | None) -> ApiKey:
-    """1 PutItem."""
+    """1 PutItem (a new hash only)."""
     created = now()
     item = ApiKeyItem(
         *ApiKeyItem.key(key_hash), key_id=key_id, key_hash=key_hash, site_id=site_id, name=name, prefix=prefix,
         created_by=created_by, created_at=created,
         gsi1pk=ApiKeyItem.site_index_key(site_id), gsi1sk=f"{created.isoformat()}#{key_id}",
     )
-    item.save(condition=ApiKeyItem.pk.does_not_exist())
+    put_if(item, ApiKeyItem.pk.does_not_exist())
     return key_of(item)
 
 
@@ -48,14 +46,9 @@ def list_for_site(site_id: str) -> list[tuple[ApiKey, str]]:
 
 
 def revoke(key_hash: str) -> ApiKey:
-    """1 UpdateItem; revoking twice keeps the first time."""
+    """1 UpdateItem. ConditionFailed when it was revoked already (the first time is kept)."""
     item = ApiKeyItem(*ApiKeyItem.key(key_hash))
-    try:
-        item.update(actions=[ApiKeyItem.revoked_at.set(now())], condition=ApiKeyItem.revoked_at.does_not_exist())
-    except UpdateError as error:
-        if not is_condition_failure(error):
-            raise
-        item.refresh()
+    update_if(item, [ApiKeyItem.revoked_at.set(now())], ApiKeyItem.revoked_at.does_not_exist())
     return key_of(item)
 
 

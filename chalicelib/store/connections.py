@@ -6,39 +6,17 @@ neither does DynamoDB promptly, so expired rows are filtered on read.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Iterable
 
+# The values live in the model (dialects and the domain pass them around); re-exported for callers here.
+from chalicelib.model.connections import CONNECTION_TTL_SECONDS, ConnectionRecord, Recipient
 from chalicelib.store.models import ConnectionItem, LiveConnection, Subscription
 
-CONNECTION_TTL_SECONDS = 2 * 3600  # API Gateway closes every connection after 2 h
+__all__ = ["CONNECTION_TTL_SECONDS", "ConnectionRecord", "Recipient", "delete_connection", "get_connection",
+           "recipients", "save_connection"]
+
 _CONN_SK = "#conn"
-
-
-@dataclass(frozen=True)
-class ConnectionRecord:
-    """A live socket. `role` is the principal's kind (agent | visitor), whatever the dialect calls it."""
-
-    connection_id: str
-    dialect: str
-    endpoint: str
-    site_id: str | None = None
-    role: str | None = None
-    principal_id: str | None = None
-    data: dict[str, Any] | None = None
-    connected_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """A connection found through an audience: enough to render for it and post to it."""
-
-    connection_id: str
-    dialect: str
-    endpoint: str
-    role: str | None = None
-    principal_id: str | None = None
 
 
 def _expiry(now: datetime) -> datetime:

@@ -1,21 +1,21 @@
 """Conversations and messages in DynamoDB. Each function names the requests it makes.
 
 Writes that change several items (a send, an assignment, a close) are one
-TransactWriteItems; contended ones are conditional, and a failed condition is
-reported as a typed exception so the domain can decide (retry, 409, replay).
+TransactWriteItems; contended ones are conditional, and a refused one raises
+store.base.ConditionFailed naming the items that refused (`conversation_key`,
+`message_key`, `idempotency_record_key`, files.file_key) so the domain can decide
+(retry, 409, replay).
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Iterable
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
 from chalicelib.model.analytics import StatsKey
 from chalicelib.model.conversations import Conversation, Message
+from chalicelib.model.files import StoredFile
 from chalicelib.store import files
-from chalicelib.store.base import is_condition_failure, transaction, update_if
-from chalicelib.store.files import StoredFile
+from chalicelib.store.base import Key, Transaction, transaction, update_if
 from chalicelib.store.models import stats_item_key
 from chalicelib.store.models import (
     COUNTER_SORT_KEY,
@@ -35,24 +35,19 @@ MESSAGE_RANGE = ("MSG#", "~CONV")  # every message, then the conversation (desce
 STATUS_RANK = {"active": "2", "closed": "1"}  # gsi3: active before closed, newest first
 
 
-class SequenceMoved(Exception):
-    """Another write changed the conversation first (a concurrent send, a close): read again."""
+
+# -- keys (what a ConditionFailed names) ---------------------------------------------------------
+
+def conversation_key(conversation_id: str) -> Key:
+    return ConversationItem.key(conversation_id)
 
 
-class FileUnavailable(Exception):
-    """The file a message carries was deleted or attached to another conversation meanwhile."""
+def message_key(conversation_id: str, seq: int) -> Key:
+    return MessageItem.key(conversation_id, seq)
 
 
-class DuplicateKey(Exception):
-    """The idempotency key was already used in this conversation."""
-
-
-class AssignmentRaced(Exception):
-    """The assignment changed since it was read."""
-
-
-class AlreadyClosed(Exception):
-    pass
+def idempotency_record_key(conversation_id: str, idempotency_key: str) -> Key:
+    return IdempotencyItem.key(conversation_id, idempotency_key)
 
 
 # -- mapping ------------------------------------------------------------------------------------
@@ -112,7 +107,7 @@ def _key_actions(keys: dict[str, Any]) -> list[Any]:
 
 # -- counters and stats (parts of larger transactions) -------------------------------------------
 
-def _count(tx: Any, site_id: str, bucket: str, delta: int) -> None:
+def _count(tx: Transaction, site_id: str, bucket: str, delta: int) -> None:
     """A list's total, kept in the list's own index partition (sorts first, descending)."""
     index = "gsi2" if bucket == "all" else "gsi1"
     partition = f"SITE#{site_id}#CONVS" if bucket == "all" else f"SITE#{site_id}#CONVS#{bucket}"
@@ -124,7 +119,7 @@ def _count(tx: Any, site_id: str, bucket: str, delta: int) -> None:
     ])
 
 
-def _stats(tx: Any, key: StatsKey, increments: dict[str, int | float]) -> None:
+def _stats(tx: Transaction, key: StatsKey, increments: dict[str, int | float]) -> None:
     if increments:
         tx.update(StatsItem(*stats_item_key(key)), actions=[StatsItem.kind.set(StatsItem)] + [
             getattr(StatsItem, name).add(value) for name, value in increments.items()
@@ -132,10 +127,6 @@ def _stats(tx: Any, key: StatsKey, increments: dict[str, int | float]) -> None:
 
 
 StatsChanges = Iterable[tuple[StatsKey, dict[str, Any]]]
-
-
-def _cancelled_reasons(error: TransactWriteError) -> list[str | None]:
-    return [reason.code if reason is not None else None for reason in (error.cancellation_reasons or [])]
 
 
 # -- conversations ------------------------------------------------------------------------------
@@ -211,8 +202,9 @@ def append(conversation: Conversation, message: Message, *, idempotency_key: str
     key, the visitor's last-message fields, the day's stats, and the attached file (which must
     still be ready and free or this conversation's).
 
-    Raises SequenceMoved (read again and retry), DuplicateKey (the key was used) or
-    FileUnavailable (the file was deleted or attached elsewhere meanwhile).
+    ConditionFailed names `conversation_key` or `message_key` (another write moved the sequence:
+    read again), `idempotency_record_key` (the key was used) or files.file_key (the file was
+    deleted or attached elsewhere meanwhile); `contended` keys mean a concurrent transaction.
     """
     c, m = conversation, message
     activity = _activity(m.created_at, c.conversation_id)
@@ -240,34 +232,20 @@ def append(conversation: Conversation, message: Message, *, idempotency_key: str
     visitor_actions = [VisitorItem.last_message_at.set(m.created_at)]
     if from_visitor:
         visitor_actions.append(VisitorItem.unread_count.add(1))
-    try:
-        with transaction() as tx:
-            tx.update(ConversationItem(*ConversationItem.key(c.conversation_id)), actions=actions,
-                      condition=(ConversationItem.seq == c.seq) & (ConversationItem.status == "active"))
-            tx.save(item, condition=MessageItem.pk.does_not_exist())
-            if idempotency_key:
-                tx.save(IdempotencyItem(*IdempotencyItem.key(c.conversation_id, idempotency_key), seq=m.seq,
-                                        created_at=m.created_at),
-                        condition=IdempotencyItem.pk.does_not_exist())
-            tx.update(VisitorItem(*VisitorItem.key(c.site_id, c.visitor_id)), actions=visitor_actions,
-                      condition=VisitorItem.pk.exists())
-            for key, increments in stats:
-                _stats(tx, key, increments)
-            if attachment is not None:
-                files.attach_to_message(tx, attachment, c.conversation_id, m.seq)  # last update: last reason
-    except TransactWriteError as error:
-        # PynamoDB sends puts before updates: [message, idempotency key?] then [conversation, ...].
-        reasons = _cancelled_reasons(error)
-        key_index = 1 if idempotency_key else None
-        conversation_index = 2 if idempotency_key else 1
-        if key_index is not None and len(reasons) > key_index and reasons[key_index] == "ConditionalCheckFailed":
-            raise DuplicateKey() from None
-        if any(r in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons[: conversation_index + 1]) \
-                or "TransactionConflict" in reasons:
-            raise SequenceMoved() from None
-        if attachment is not None and reasons and reasons[-1] == "ConditionalCheckFailed":
-            raise FileUnavailable() from None
-        raise
+    with transaction() as tx:
+        tx.update(ConversationItem(*ConversationItem.key(c.conversation_id)), actions=actions,
+                  condition=(ConversationItem.seq == c.seq) & (ConversationItem.status == "active"))
+        tx.save(item, condition=MessageItem.pk.does_not_exist())
+        if idempotency_key:
+            tx.save(IdempotencyItem(*IdempotencyItem.key(c.conversation_id, idempotency_key), seq=m.seq,
+                                    created_at=m.created_at),
+                    condition=IdempotencyItem.pk.does_not_exist())
+        tx.update(VisitorItem(*VisitorItem.key(c.site_id, c.visitor_id)), actions=visitor_actions,
+                  condition=VisitorItem.pk.exists())
+        for key, increments in stats:
+            _stats(tx, key, increments)
+        if attachment is not None:
+            files.attach_to_message(tx, attachment, c.conversation_id, m.seq)
 
 
 def by_idempotency_key(conversation_id: str, key: str) -> Message | None:
@@ -321,8 +299,8 @@ def for_visitor(site_id: str, visitor_id: str, limit: int = 50) -> list[Conversa
 
 
 def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datetime, stats: StatsChanges) -> None:
-    """1 TransactWriteItems: the conversation (only if its assignee is still the one read), both
-    agents' counts. Raises AssignmentRaced."""
+    """1 TransactWriteItems: the conversation (only if its assignee is still the one read, and it
+    is active), both agents' counts. ConditionFailed involving `conversation_key` when it moved."""
     c = conversation
     activity = _activity(at, c.conversation_id)
     actions = [
@@ -335,28 +313,22 @@ def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datet
     previous = c.assigned_agent_id
     unchanged = (ConversationItem.assigned_agent_id == previous) if previous else \
         ConversationItem.assigned_agent_id.does_not_exist()
-    try:
-        with transaction() as tx:
-            tx.update(ConversationItem(*ConversationItem.key(c.conversation_id)), actions=actions,
-                      condition=unchanged & (ConversationItem.status == "active"))
-            tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, agent_id)),
-                      actions=[SiteMemberItem.active_conversations.add(1)], condition=SiteMemberItem.pk.exists())
-            if previous and previous != agent_id:
-                tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, previous)),
-                          actions=[SiteMemberItem.active_conversations.add(-1)])
-            for key, increments in stats:
-                _stats(tx, key, increments)
-    except TransactWriteError as error:
-        reasons = _cancelled_reasons(error)
-        if reasons and reasons[0] in ("ConditionalCheckFailed", "TransactionConflict"):
-            raise AssignmentRaced() from None
-        raise
+    with transaction() as tx:
+        tx.update(ConversationItem(*ConversationItem.key(c.conversation_id)), actions=actions,
+                  condition=unchanged & (ConversationItem.status == "active"))
+        tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, agent_id)),
+                  actions=[SiteMemberItem.active_conversations.add(1)], condition=SiteMemberItem.pk.exists())
+        if previous and previous != agent_id:
+            tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, previous)),
+                      actions=[SiteMemberItem.active_conversations.add(-1)])
+        for key, increments in stats:
+            _stats(tx, key, increments)
 
 
 def close(conversation: Conversation, closed_by: str, resolution: str | None, at: datetime,
           stats: StatsChanges) -> None:
     """1 TransactWriteItems: the conversation (only while active), list totals, the assignee's counts,
-    the day's stats. Raises AlreadyClosed."""
+    the day's stats. ConditionFailed involving `conversation_key` when it was closed meanwhile."""
     c = conversation
     activity = _activity(at, c.conversation_id)
     actions = [
@@ -369,22 +341,16 @@ def close(conversation: Conversation, closed_by: str, resolution: str | None, at
     ]
     if resolution:
         actions.append(ConversationItem.resolution.set(resolution))
-    try:
-        with transaction() as tx:
-            tx.update(ConversationItem(*ConversationItem.key(c.conversation_id)), actions=actions,
-                      condition=ConversationItem.status == "active")
-            _count(tx, c.site_id, "active", -1)
-            _count(tx, c.site_id, "closed", 1)
-            if c.assigned_agent_id:
-                tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, c.assigned_agent_id)), actions=[
-                    SiteMemberItem.active_conversations.add(-1), SiteMemberItem.closed_conversations.add(1)])
-            for key, increments in stats:
-                _stats(tx, key, increments)
-    except TransactWriteError as error:
-        reasons = _cancelled_reasons(error)
-        if reasons and reasons[0] in ("ConditionalCheckFailed", "TransactionConflict"):
-            raise AlreadyClosed() from None
-        raise
+    with transaction() as tx:
+        tx.update(ConversationItem(*ConversationItem.key(c.conversation_id)), actions=actions,
+                  condition=ConversationItem.status == "active")
+        _count(tx, c.site_id, "active", -1)
+        _count(tx, c.site_id, "closed", 1)
+        if c.assigned_agent_id:
+            tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, c.assigned_agent_id)), actions=[
+                SiteMemberItem.active_conversations.add(-1), SiteMemberItem.closed_conversations.add(1)])
+        for key, increments in stats:
+            _stats(tx, key, increments)
 
 
 def unread_after(conversation_id: str, after_seq: int, limit: int = 1000) -> tuple[Conversation | None, list[Message]]:
@@ -401,56 +367,42 @@ def unread_after(conversation_id: str, after_seq: int, limit: int = 1000) -> tup
     return conversation, list(reversed(messages))
 
 
-def set_read(conversation: Conversation, side: str, read_seq: int, unread: int) -> bool:
+def set_read(conversation: Conversation, side: str, read_seq: int, unread: int) -> None:
     """Move a side's read marker forward, only if no message arrived meanwhile. When agents read,
-    the visitor's unread mirror (shown in visitor lists) follows. 1 UpdateItem or 1 TransactWriteItems."""
+    the visitor's unread mirror (shown in visitor lists) follows. 1 UpdateItem or 1 TransactWriteItems.
+    ConditionFailed involving `conversation_key` when a message arrived (or the marker moved)."""
     marker = ConversationItem.agents_read_seq if side == "agents" else ConversationItem.visitor_read_seq
     counter = ConversationItem.unread_for_agents if side == "agents" else ConversationItem.unread_for_visitor
     target = ConversationItem(*ConversationItem.key(conversation.conversation_id))
     actions = [marker.set(read_seq), counter.set(unread)]
     condition = (ConversationItem.seq == conversation.seq) & (marker < read_seq)
-    try:
-        if side != "agents":
-            target.update(actions=actions, condition=condition)
-            return True
-        with transaction() as tx:
-            tx.update(target, actions=actions, condition=condition)
-            tx.update(VisitorItem(*VisitorItem.key(conversation.site_id, conversation.visitor_id)),
-                      actions=[VisitorItem.unread_count.set(unread)], condition=VisitorItem.pk.exists())
-    except UpdateError as error:
-        if is_condition_failure(error):
-            return False
-        raise
-    except TransactWriteError as error:
-        if _cancelled_reasons(error)[:1] in (["ConditionalCheckFailed"], ["TransactionConflict"]):
-            return False
-        raise
-    return True
+    if side != "agents":
+        update_if(target, actions, condition)
+        return
+    with transaction() as tx:
+        tx.update(target, actions=actions, condition=condition)
+        tx.update(VisitorItem(*VisitorItem.key(conversation.site_id, conversation.visitor_id)),
+                  actions=[VisitorItem.unread_count.set(unread)], condition=VisitorItem.pk.exists())
 
 
-def mark_delivered(conversation_id: str, side: str, seq: int) -> bool:
-    """Move a side's delivered marker forward to `seq` (never back). 1 UpdateItem."""
+def mark_delivered(conversation_id: str, side: str, seq: int) -> None:
+    """Move a side's delivered marker forward to `seq` (never back). 1 UpdateItem.
+    ConditionFailed when it was already there or further (or the conversation is gone)."""
     marker = ConversationItem.agents_delivered_seq if side == "agents" else ConversationItem.visitor_delivered_seq
-    return update_if(ConversationItem(*ConversationItem.key(conversation_id)), [marker.set(seq)],
-                     ConversationItem.pk.exists() & (marker.does_not_exist() | (marker < seq)))
+    update_if(ConversationItem(*ConversationItem.key(conversation_id)), [marker.set(seq)],
+              ConversationItem.pk.exists() & (marker.does_not_exist() | (marker < seq)))
 
 
-def rate(conversation: Conversation, rating: int, comment: str | None, stats: StatsChanges) -> bool:
-    """1 TransactWriteItems; False if it was already rated."""
+def rate(conversation: Conversation, rating: int, comment: str | None, stats: StatsChanges) -> None:
+    """1 TransactWriteItems. ConditionFailed naming `conversation_key` when it was already rated."""
     actions = [ConversationItem.rating.set(rating)]
     if comment:
         actions.append(ConversationItem.rating_comment.set(comment))
-    try:
-        with transaction() as tx:
-            tx.update(ConversationItem(*ConversationItem.key(conversation.conversation_id)), actions=actions,
-                      condition=ConversationItem.rating.does_not_exist())
-            for key, increments in stats:
-                _stats(tx, key, increments)
-    except TransactWriteError as error:
-        if _cancelled_reasons(error)[:1] == ["ConditionalCheckFailed"]:
-            return False
-        raise
-    return True
+    with transaction() as tx:
+        tx.update(ConversationItem(*ConversationItem.key(conversation.conversation_id)), actions=actions,
+                  condition=ConversationItem.rating.does_not_exist())
+        for key, increments in stats:
+            _stats(tx, key, increments)
 
 
 def dashboard_counters(site_id: str, counters: list[StatsKey]) -> tuple[list[dict[str, float]], int]:

@@ -1,9 +1,9 @@
 """AI analysis results and the per-site usage ledger (rows in `chats`, see models.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.model.analysis import CachedAnalysis
 from chalicelib.model.conversations import Conversation, Message
 from chalicelib.store.base import now, update_if
 from chalicelib.store.conversations import conversation_of, message_of
@@ -24,17 +24,11 @@ def get_message(conversation_id: str, seq: int) -> Message | None:
         return None
 
 
-def set_message_analysis(conversation_id: str, seq: int, analysis: dict[str, Any]) -> bool:
-    """Store a message's analysis once. False when it already had one (a redelivered job)."""
-    return update_if(MessageItem(*MessageItem.key(conversation_id, seq)), [MessageItem.analysis.set(analysis)],
-                     MessageItem.pk.exists() & MessageItem.analysis.does_not_exist())
-
-
-@dataclass(frozen=True)
-class CachedAnalysis:
-    seq: int
-    data: dict[str, Any]
-    provider: str
+def set_message_analysis(conversation_id: str, seq: int, analysis: dict[str, Any]) -> None:
+    """Store a message's analysis once. 1 UpdateItem; ConditionFailed when it already had one
+    (a redelivered job) or the message is gone."""
+    update_if(MessageItem(*MessageItem.key(conversation_id, seq)), [MessageItem.analysis.set(analysis)],
+              MessageItem.pk.exists() & MessageItem.analysis.does_not_exist())
 
 
 def conversation_with_analysis(conversation_id: str) -> tuple[Conversation | None, CachedAnalysis | None]:

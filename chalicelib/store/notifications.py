@@ -6,29 +6,14 @@ least once) neither duplicates it nor counts it twice.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
-from chalicelib.store.base import failed_conditions, is_condition_failure, now, transaction
+from chalicelib.model.notifications import Notification
+from chalicelib.store.base import ConditionFailed, key_of, now, transaction, update_if
 from chalicelib.store.models import ChatItem, NotificationItem, UnreadCounterItem
 
 KEEP_FOR = timedelta(days=30)
-
-
-@dataclass(frozen=True)
-class Notification:
-    notification_id: str
-    agent_id: str
-    type: str
-    title: str
-    message: str
-    data: dict[str, Any]
-    read: bool
-    created_at: datetime
-    sort_key: str
 
 
 def _of(item: NotificationItem) -> Notification:
@@ -38,7 +23,8 @@ def _of(item: NotificationItem) -> Notification:
 
 def add(agent_id: str, event_id: str, occurred_at: str, type_: str, title: str, message: str,
         data: dict[str, Any]) -> bool:
-    """1 TransactWriteItems. False when this event already notified this agent."""
+    """1 TransactWriteItems. Insert-once: False, and nothing written, when this event already
+    notified this agent (a redelivery)."""
     created = now()
     item = NotificationItem(
         NotificationItem.partition(agent_id), f"{occurred_at}#{event_id}", notification_id=f"notif_{event_id[4:20]}",
@@ -50,8 +36,8 @@ def add(agent_id: str, event_id: str, occurred_at: str, type_: str, title: str, 
             tx.save(item, condition=NotificationItem.pk.does_not_exist())
             tx.update(UnreadCounterItem(*UnreadCounterItem.key(agent_id)),
                       actions=[UnreadCounterItem.kind.set(UnreadCounterItem), UnreadCounterItem.unread.add(1)])
-    except TransactWriteError as error:
-        if 0 in failed_conditions(error):
+    except ConditionFailed as failed:
+        if key_of(item) in failed.keys:
             return False
         raise
     return True
@@ -89,11 +75,10 @@ def mark_read(agent_id: str, notification_ids: list[str] | None) -> int:
         if wanted is not None and item.notification_id not in wanted:
             continue
         try:
-            item.update(actions=[NotificationItem.read.set(True)], condition=NotificationItem.read == False)  # noqa: E712
-            marked += 1
-        except UpdateError as error:
-            if not is_condition_failure(error):
-                raise
+            update_if(item, [NotificationItem.read.set(True)], NotificationItem.read == False)  # noqa: E712
+        except ConditionFailed:  # read meanwhile (another tab): not this call's to count
+            continue
+        marked += 1
     if marked:
         UnreadCounterItem(*UnreadCounterItem.key(agent_id)).update(actions=[UnreadCounterItem.unread.add(-marked)])
     return marked

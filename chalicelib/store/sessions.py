@@ -5,23 +5,13 @@ the current hash, so of concurrent refreshes with one token exactly one wins.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from chalicelib.model.identity import Agent
-from chalicelib.store.base import now, update_if
+from chalicelib.model.sessions import Session
+from chalicelib.store.base import now, put_if, update_if
 from chalicelib.store.models import AgentItem, ChatItem, SessionItem
 from chalicelib.store.tenants import agent_of
-
-
-@dataclass(frozen=True)
-class Session:
-    session_id: str
-    agent_id: str
-    current_hash: str
-    used_hashes: tuple[str, ...]
-    revoked: bool
-    expires_at: datetime | None
 
 
 def _session_of(item: SessionItem) -> Session:
@@ -32,12 +22,12 @@ def _session_of(item: SessionItem) -> Session:
 
 
 def create(session_id: str, agent_id: str, secret_hash: str, lifetime_seconds: int) -> None:
-    """1 PutItem."""
+    """1 PutItem (new id only)."""
     created = now()
-    SessionItem(
+    put_if(SessionItem(
         *SessionItem.key(session_id), session_id=session_id, agent_id=agent_id, current_hash=secret_hash,
         created_at=created, last_used_at=created, expires_at=created + timedelta(seconds=lifetime_seconds),
-    ).save(condition=SessionItem.pk.does_not_exist())
+    ), SessionItem.pk.does_not_exist())
 
 
 def get(session_id: str) -> Session | None:
@@ -60,9 +50,10 @@ def get_with_agent(session_id: str, agent_id: str) -> tuple[Session | None, Agen
     return session, agent
 
 
-def rotate(session_id: str, presented_hash: str, new_hash: str) -> bool:
-    """1 conditional UpdateItem. False when the presented secret is no longer current (or revoked)."""
-    return update_if(
+def rotate(session_id: str, presented_hash: str, new_hash: str) -> None:
+    """1 conditional UpdateItem. ConditionFailed when the presented secret is no longer current
+    (or the session was revoked)."""
+    update_if(
         SessionItem(*SessionItem.key(session_id)),
         [
             SessionItem.current_hash.set(new_hash),
@@ -75,6 +66,6 @@ def rotate(session_id: str, presented_hash: str, new_hash: str) -> bool:
 
 
 def revoke(session_id: str, reason: str) -> None:
-    """1 UpdateItem. Idempotent."""
+    """1 UpdateItem. Idempotent; ConditionFailed when the session is gone."""
     update_if(SessionItem(*SessionItem.key(session_id)),
               [SessionItem.revoked.set(True), SessionItem.revoked_reason.set(reason)], SessionItem.pk.exists())

@@ -7,6 +7,7 @@ from pynamodb.attributes import TTLAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.models import Model
 
+from chalicelib import clients
 from chalicelib.store.models import TABLE_MODELS
 
 
@@ -51,10 +52,8 @@ def create_tables() -> list[str]:
 
 def add_missing_indexes(model: type[Model]) -> list[str]:
     """UpdateTable for each GSI in the model but not in the table (local data from an older version)."""
-    import boto3
-
     schema = table_schema(model)
-    client = boto3.client("dynamodb", region_name=model.Meta.region)
+    client = clients.client("dynamodb", region=model.Meta.region)
     table = client.describe_table(TableName=schema["table_name"])["Table"]
     present = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
     added = []

@@ -1,21 +1,22 @@
-"""Sites, agents and who belongs where. Returns domain objects, never PynamoDB items.
+"""Sites, agents and who belongs where.
 
+Returns chalicelib.model entities and values to the domain. The two `*_agent_item` readers
+return the raw row; they are for tests and local tools (tests/unit/test_seed.py), never the
+domain. A refused conditional write raises store.base.ConditionFailed naming the item's key
+(`site_key`, `agent_key`, `username_key`, `email_key`); the domain decides what it means.
 DynamoDB requests per call are noted on each function.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
-
-from chalicelib.model.errors import Conflict, NotFound
-from chalicelib.model.identity import Agent, Site, SiteMember
-from chalicelib.store.base import failed_conditions, is_condition_failure, now, transaction
+from chalicelib.model.identity import Agent, AgentCredentials, Site, SiteMember
+from chalicelib.store.base import ConditionFailed, Key, now, put_if, transaction, update_if
 from chalicelib.store.models import (
     AgentEmailItem,
     AgentItem,
     AgentUsernameItem,
-    ChatItem,
     SiteItem,
     SiteMemberItem,
 )
@@ -43,16 +44,34 @@ def member_of(item: SiteMemberItem) -> SiteMember:
     return SiteMember(
         site_id=item.site_id, agent_id=item.agent_id, username=item.username, email=item.email, role=item.role,
         status=item.status, last_seen=item.last_seen, active_conversations=int(item.active_conversations or 0),
-        name=item.name,
+        closed_conversations=int(item.closed_conversations or 0), name=item.name,
     )
 
 
-def _member_item(site_id: str, agent: AgentItem) -> SiteMemberItem:
+def _member_item(site_id: str, agent: Agent) -> SiteMemberItem:
     pk, sk = SiteMemberItem.key(site_id, agent.agent_id)
     return SiteMemberItem(
         pk=pk, sk=sk, site_id=site_id, agent_id=agent.agent_id, username=agent.username, email=agent.email,
         name=agent.name, role=agent.role, status=agent.status, last_seen=agent.last_seen, created_at=now(),
     )
+
+
+# -- keys (what a ConditionFailed names) ---------------------------------------------------------
+
+def site_key(site_id: str) -> Key:
+    return SiteItem.key(site_id)
+
+
+def agent_key(agent_id: str) -> Key:
+    return AgentItem.key(agent_id)
+
+
+def username_key(username: str) -> Key:
+    return AgentUsernameItem.key(username)
+
+
+def email_key(email: str) -> Key:
+    return AgentEmailItem.key(email)
 
 
 # -- sites --------------------------------------------------------------------------------------
@@ -74,50 +93,39 @@ def get_sites(site_ids: Iterable[str]) -> list[Site]:
 
 def create_site_if_absent(site_id: str, name: str, domain: str | None = None,
                           widget_config: dict[str, Any] | None = None) -> bool:
-    """1 PutItem (conditional). True when this call created it."""
+    """1 PutItem (conditional). True when this call created it; an existing site is left as it is
+    (insert-once, for provisioning: local/seed.py, infra/create_admin.py)."""
     pk, sk = SiteItem.key(site_id)
     site = SiteItem(pk=pk, sk=sk, site_id=site_id, name=name, domain=domain, widget_config=widget_config or {},
                     created_at=now())
     try:
-        site.save(condition=SiteItem.pk.does_not_exist())
-    except PutError as error:
-        if is_condition_failure(error):
-            return False
-        raise
+        put_if(site, SiteItem.pk.does_not_exist())
+    except ConditionFailed:
+        return False
     return True
 
 
 def create_site_with_admin(site_id: str, name: str, domain: str | None, widget_config: dict[str, Any],
-                           admin_id: str) -> Site:
-    """1 TransactWriteItems: the site, the admin's membership, the admin's site list. 409 if the id is taken."""
-    admin = AgentItem.get(*AgentItem.key(admin_id))
+                           admin: Agent) -> Site:
+    """1 TransactWriteItems: the site, the admin's membership, the admin's site list.
+    ConditionFailed naming `site_key(site_id)` when the id is taken."""
     pk, sk = SiteItem.key(site_id)
     created = now()
     site = SiteItem(pk=pk, sk=sk, site_id=site_id, name=name, domain=domain, widget_config=widget_config,
                     created_at=created)
-    try:
-        with transaction() as tx:
-            tx.save(site, condition=SiteItem.pk.does_not_exist())
-            tx.save(_member_item(site_id, admin))
-            tx.update(admin, actions=[AgentItem.site_ids.set((AgentItem.site_ids | []).append([site_id]))],
-                      condition=AgentItem.pk.exists())
-    except TransactWriteError as error:
-        if 0 in failed_conditions(error):
-            raise Conflict(f"Site {site_id} already exists") from None
-        raise
+    with transaction() as tx:
+        tx.save(site, condition=SiteItem.pk.does_not_exist())
+        tx.save(_member_item(site_id, admin))
+        tx.update(AgentItem(*AgentItem.key(admin.agent_id)),
+                  actions=[AgentItem.site_ids.set((AgentItem.site_ids | []).append([site_id]))],
+                  condition=AgentItem.pk.exists())
     return site_of(site)
 
 
 def update_site(site_id: str, changes: dict[str, Any]) -> Site:
-    """1 UpdateItem (conditional on existence), returns the new site."""
+    """1 UpdateItem (conditional on existence), returns the new site. ConditionFailed when it is missing."""
     item = SiteItem(*SiteItem.key(site_id))
-    actions = [getattr(SiteItem, field).set(value) for field, value in changes.items()]
-    try:
-        item.update(actions=actions, condition=SiteItem.pk.exists())
-    except UpdateError as error:
-        if is_condition_failure(error):
-            raise NotFound("Site not found") from None
-        raise
+    update_if(item, [getattr(SiteItem, field).set(value) for field, value in changes.items()], SiteItem.pk.exists())
     return site_of(item)
 
 
@@ -130,6 +138,7 @@ def get_agent(agent_id: str) -> Agent | None:
 
 
 def get_agent_item(agent_id: str) -> AgentItem | None:
+    """The raw row (tests and local tools only; the domain reads `get_agent`). 1 GetItem."""
     try:
         return AgentItem.get(*AgentItem.key(agent_id))
     except AgentItem.DoesNotExist:
@@ -137,7 +146,8 @@ def get_agent_item(agent_id: str) -> AgentItem | None:
 
 
 def find_agent_item(login: str) -> AgentItem | None:
-    """By username, or by email when it has an '@'. 2 GetItems (pointer, agent)."""
+    """The raw row by username, or by email when it has an '@' (tests and local tools only; the
+    domain reads `find_credentials`). 2 GetItems (pointer, agent)."""
     pointer_model = AgentEmailItem if "@" in login else AgentUsernameItem
     try:
         pointer = pointer_model.get(*pointer_model.key(login))
@@ -151,71 +161,67 @@ def find_agent_by_username(username: str) -> Agent | None:
     return agent_of(item) if item else None
 
 
-def create_agent(agent: AgentItem) -> Agent:
+def find_credentials(login: str) -> AgentCredentials | None:
+    """The agent and its password hash, by username or by email (with an '@'). 2 GetItems."""
+    item = find_agent_item(login)
+    return AgentCredentials(agent_of(item), item.password_hash) if item else None
+
+
+def create_agent(agent: Agent, password_hash: str) -> Agent:
     """1 TransactWriteItems: agent, username (and email) pointers, one membership per site.
 
-    Raises Conflict when the username or email is taken.
+    ConditionFailed naming `username_key(agent.username)` or `email_key(agent.email)` when taken.
     """
-    agent.pk, agent.sk = AgentItem.key(agent.agent_id)
-    agent.created_at = agent.created_at or now()
-    name_pointer = AgentUsernameItem(*AgentUsernameItem.key(agent.username), agent_id=agent.agent_id,
-                                     created_at=agent.created_at)
-    items: list[tuple[ChatItem, Any]] = [(name_pointer, AgentUsernameItem.pk.does_not_exist())]
-    if agent.email:
-        email_pointer = AgentEmailItem(*AgentEmailItem.key(agent.email), agent_id=agent.agent_id,
-                                       created_at=agent.created_at)
-        items.append((email_pointer, AgentEmailItem.pk.does_not_exist()))
-    items.append((agent, AgentItem.pk.does_not_exist()))
+    item = AgentItem(
+        *AgentItem.key(agent.agent_id), agent_id=agent.agent_id, username=agent.username, email=agent.email,
+        name=agent.name, role=agent.role, site_ids=list(agent.site_ids), password_hash=password_hash,
+        status=agent.status, last_seen=agent.last_seen, created_at=agent.created_at,
+    )
+    with transaction() as tx:
+        tx.save(AgentUsernameItem(*username_key(agent.username), agent_id=agent.agent_id, created_at=agent.created_at),
+                condition=AgentUsernameItem.pk.does_not_exist())
+        if agent.email:
+            tx.save(AgentEmailItem(*email_key(agent.email), agent_id=agent.agent_id, created_at=agent.created_at),
+                    condition=AgentEmailItem.pk.does_not_exist())
+        tx.save(item, condition=AgentItem.pk.does_not_exist())
+        for site_id in agent.site_ids:
+            tx.save(_member_item(site_id, agent))
+    return agent_of(item)
+
+
+def create_agent_if_username_free(agent: Agent, password_hash: str) -> bool:
+    """Insert-once for provisioning (local/seed.py): False, and nothing written, when the
+    username or email is taken."""
     try:
-        with transaction() as tx:
-            for item, condition in items:
-                tx.save(item, condition=condition)
-            for site_id in agent.site_ids:
-                tx.save(_member_item(site_id, agent))
-    except TransactWriteError as error:
-        failed = failed_conditions(error)
-        if 0 in failed:
-            raise Conflict("Username is already taken", {"field": "username"}) from None
-        if failed and agent.email and 1 in failed:
-            raise Conflict("Email is already registered", {"field": "email"}) from None
+        create_agent(agent, password_hash)
+    except ConditionFailed as failed:
+        taken = {username_key(agent.username), *([email_key(agent.email)] if agent.email else [])}
+        if failed.keys & taken:
+            return False
         raise
-    return agent_of(agent)
-
-
-def create_agent_if_username_free(agent: AgentItem) -> bool:
-    try:
-        create_agent(agent)
-    except Conflict:
-        return False
     return True
 
 
-def add_member(site_id: str, agent_id: str) -> Agent:
-    """1 GetItem + 1 TransactWriteItems (membership row + the agent's site list)."""
-    agent = get_agent_item(agent_id)
-    if agent is None:
-        raise NotFound("Agent not found")
-    if site_id in (agent.site_ids or []):
-        return agent_of(agent)
+def add_membership(agent: Agent, site_id: str) -> Agent:
+    """1 TransactWriteItems: the membership row + the agent's site list (the domain decided).
+    ConditionFailed naming `agent_key` when the agent is gone."""
     with transaction() as tx:
         tx.save(_member_item(site_id, agent))
-        tx.update(agent, actions=[AgentItem.site_ids.set((AgentItem.site_ids | []).append([site_id]))],
+        tx.update(AgentItem(*AgentItem.key(agent.agent_id)),
+                  actions=[AgentItem.site_ids.set((AgentItem.site_ids | []).append([site_id]))],
                   condition=AgentItem.pk.exists())
-    agent.site_ids = list(agent.site_ids or []) + [site_id]
-    return agent_of(agent)
+    return replace(agent, site_ids=(*agent.site_ids, site_id))
 
 
-def remove_member(site_id: str, agent_id: str) -> Agent:
-    """1 GetItem + 1 TransactWriteItems."""
-    agent = get_agent_item(agent_id)
-    if agent is None or site_id not in (agent.site_ids or []):
-        raise NotFound("Agent not found")
+def remove_membership(agent: Agent, site_id: str) -> Agent:
+    """1 TransactWriteItems: the membership row goes, the agent's site list shrinks.
+    ConditionFailed naming `agent_key` when the agent is gone."""
     remaining = [s for s in agent.site_ids if s != site_id]
     with transaction() as tx:
-        tx.delete(SiteMemberItem(*SiteMemberItem.key(site_id, agent_id)))
-        tx.update(agent, actions=[AgentItem.site_ids.set(remaining)], condition=AgentItem.pk.exists())
-    agent.site_ids = remaining
-    return agent_of(agent)
+        tx.delete(SiteMemberItem(*SiteMemberItem.key(site_id, agent.agent_id)))
+        tx.update(AgentItem(*AgentItem.key(agent.agent_id)), actions=[AgentItem.site_ids.set(remaining)],
+                  condition=AgentItem.pk.exists())
+    return replace(agent, site_ids=tuple(remaining))
 
 
 def list_members(site_id: str) -> list[SiteMember]:
@@ -225,7 +231,8 @@ def list_members(site_id: str) -> list[SiteMember]:
 
 
 def set_agent_status(agent: Agent, status: str, seen_at: Any) -> None:
-    """1 TransactWriteItems: the agent and its membership rows, so every listing agrees."""
+    """1 TransactWriteItems: the agent and its membership rows, so every listing agrees.
+    ConditionFailed naming whichever of them is gone."""
     with transaction() as tx:
         tx.update(AgentItem(*AgentItem.key(agent.agent_id)),
                   actions=[AgentItem.status.set(status), AgentItem.last_seen.set(seen_at)],

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.model.identity import Visitor
-from chalicelib.store.base import now, update_if
+from chalicelib.store.base import Key, now, update_if
 from chalicelib.store.models import VisitorItem
 
 
@@ -18,6 +18,10 @@ def visitor_of(item: VisitorItem) -> Visitor:
         total_conversations=int(item.total_conversations or 0), unread_count=int(item.unread_count or 0),
         last_message_at=item.last_message_at,
     )
+
+
+def visitor_key(site_id: str, visitor_id: str) -> Key:
+    return VisitorItem.key(site_id, visitor_id)
 
 
 def _seen_sort_key(seen: datetime, visitor_id: str) -> str:
@@ -71,29 +75,28 @@ def active_since(site_id: str, since: datetime, limit: int = 200) -> list[Visito
     return [visitor_of(item) for item in items if isinstance(item, VisitorItem)]
 
 
-def set_presence(site_id: str, visitor_id: str, online: bool, online_until: datetime | None) -> Visitor | None:
+def set_presence(site_id: str, visitor_id: str, online: bool, online_until: datetime | None) -> Visitor:
     """1 UpdateItem: status, last_seen and the seen-index key move together.
 
     While online, the seen-index sort key is the end of the presence lease, so
-    `active_since` finds connected visitors with the same one Query. None when
-    the visitor does not exist (nothing is created).
+    `active_since` finds connected visitors with the same one Query. ConditionFailed
+    (naming `visitor_key`) when the visitor does not exist: nothing is created.
     """
     seen = now()
     item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
     index_moment = online_until if online and online_until is not None else seen
-    changed = update_if(item, [
+    update_if(item, [
         VisitorItem.status.set("online" if online else "offline"),
         # Offline: the lease ends now, which also tells the REST activity window to stop.
         VisitorItem.online_until.set(online_until if online and online_until is not None else seen),
         VisitorItem.last_seen.set(seen),
         VisitorItem.gsi1sk.set(_seen_sort_key(index_moment, visitor_id)),
     ], VisitorItem.pk.exists())
-    return visitor_of(item) if changed else None
+    return visitor_of(item)
 
 
-def rename(site_id: str, visitor_id: str, name: str) -> Visitor | None:
-    """1 UpdateItem; None when the visitor does not exist."""
+def rename(site_id: str, visitor_id: str, name: str) -> Visitor:
+    """1 UpdateItem; ConditionFailed when the visitor does not exist."""
     item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
-    changed = update_if(item, [VisitorItem.name.set(name), VisitorItem.last_seen.set(now())],
-                        VisitorItem.pk.exists())
-    return visitor_of(item) if changed else None
+    update_if(item, [VisitorItem.name.set(name), VisitorItem.last_seen.set(now())], VisitorItem.pk.exists())
+    return visitor_of(item)

@@ -1,13 +1,14 @@
-"""Webhook endpoints and their delivery log (rows in `chats`, see models.py)."""
+"""Webhook endpoints and their delivery log (rows in `chats`, see models.py).
+
+A refused conditional write raises store.base.ConditionFailed naming `webhook_key` or
+`delivery_key`; the domain decides (404, a duplicate job, nothing to do)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, UpdateError
-
-from chalicelib.store.base import is_condition_failure, now, update_if
+from chalicelib.model.webhooks import Delivery, Webhook
+from chalicelib.store.base import Key, delete_if, now, put_if, update_if
 from chalicelib.store.models import DeliveryItem, WebhookItem
 
 DELIVERY_LOG_DAYS = 30
@@ -15,21 +16,12 @@ MAX_LOG_ENTRIES = 20
 FINAL = ("delivered", "dead_lettered", "failed", "skipped")
 
 
-@dataclass(frozen=True)
-class Webhook:
-    webhook_id: str
-    site_id: str
-    url: str
-    events: tuple[str, ...]
-    active: bool
-    description: str | None
-    secret_sealed: str
-    previous_secret_sealed: str | None
-    previous_secret_until: datetime | None
-    disabled_reason: str | None
-    failing_since: datetime | None
-    created_at: datetime
-    updated_at: datetime | None
+def webhook_key(webhook_id: str) -> Key:
+    return WebhookItem.key_of(webhook_id)
+
+
+def delivery_key(webhook_id: str, event_id: str) -> Key:
+    return DeliveryItem.key_of(webhook_id, event_id)
 
 
 def _of(item: WebhookItem) -> Webhook:
@@ -43,14 +35,14 @@ def _of(item: WebhookItem) -> Webhook:
 
 
 def create(w: Webhook) -> None:
-    """1 PutItem."""
+    """1 PutItem (new id only)."""
     pk, sk = WebhookItem.key_of(w.webhook_id)
-    WebhookItem(
+    put_if(WebhookItem(
         pk=pk, sk=sk, webhook_id=w.webhook_id, site_id=w.site_id, url=w.url, events=list(w.events),
         active=w.active, description=w.description, secret_sealed=w.secret_sealed, created_at=w.created_at,
         updated_at=w.created_at, gsi1pk=WebhookItem.site_index_key(w.site_id),
         gsi1sk=f"{w.created_at.isoformat()}#{w.webhook_id}",
-    ).save(condition=WebhookItem.pk.does_not_exist())
+    ), WebhookItem.pk.does_not_exist())
 
 
 def get(webhook_id: str) -> Webhook | None:
@@ -67,44 +59,35 @@ def list_for_site(site_id: str) -> list[Webhook]:
             if isinstance(item, WebhookItem)]
 
 
-def update(webhook_id: str, changes: dict[str, Any]) -> Webhook | None:
-    """1 UpdateItem (only an existing webhook); None when it does not exist."""
+def update(webhook_id: str, changes: dict[str, Any]) -> Webhook:
+    """1 UpdateItem (only an existing webhook); ConditionFailed when it does not exist."""
     item = WebhookItem(*WebhookItem.key_of(webhook_id))
     actions = [getattr(WebhookItem, name).remove() if value is None else getattr(WebhookItem, name).set(value)
                for name, value in {**changes, "updated_at": now()}.items()]
-    try:
-        item.update(actions=actions, condition=WebhookItem.pk.exists())
-    except UpdateError as error:
-        if is_condition_failure(error):
-            return None
-        raise
+    update_if(item, actions, WebhookItem.pk.exists())
     return _of(item)
 
 
-def delete(webhook_id: str) -> bool:
-    """1 DeleteItem. Its delivery rows expire on their own (TTL)."""
-    try:
-        WebhookItem(*WebhookItem.key_of(webhook_id)).delete(condition=WebhookItem.pk.exists())
-    except DeleteError as error:
-        if is_condition_failure(error):
-            return False
-        raise
-    return True
+def delete(webhook_id: str) -> None:
+    """1 DeleteItem; ConditionFailed when it does not exist. Its delivery rows expire on their own (TTL)."""
+    delete_if(WebhookItem(*WebhookItem.key_of(webhook_id)), WebhookItem.pk.exists())
 
 
 def mark_failing(webhook_id: str, at: datetime) -> None:
-    """Remember when failures began (only the first since the last success). 1 UpdateItem."""
+    """Remember when failures began (only the first since the last success). 1 UpdateItem;
+    ConditionFailed when a failure streak was already recorded (or the webhook is gone)."""
     update_if(WebhookItem(*WebhookItem.key_of(webhook_id)), [WebhookItem.failing_since.set(at)],
               WebhookItem.pk.exists() & WebhookItem.failing_since.does_not_exist())
 
 
 def mark_healthy(webhook_id: str) -> None:
-    """A success clears the failure streak. 1 UpdateItem, only when there was one."""
+    """A success clears the failure streak. 1 UpdateItem; ConditionFailed when there was none."""
     update_if(WebhookItem(*WebhookItem.key_of(webhook_id)), [WebhookItem.failing_since.remove()],
               WebhookItem.pk.exists() & WebhookItem.failing_since.exists())
 
 
 def disable(webhook_id: str, reason: str) -> None:
+    """1 UpdateItem; ConditionFailed when the webhook is gone."""
     update_if(WebhookItem(*WebhookItem.key_of(webhook_id)),
               [WebhookItem.active.set(False), WebhookItem.disabled_reason.set(reason),
                WebhookItem.updated_at.set(now())], WebhookItem.pk.exists())
@@ -112,23 +95,25 @@ def disable(webhook_id: str, reason: str) -> None:
 
 # -- deliveries ------------------------------------------------------------------------------------
 
-def claim(webhook_id: str, event_id: str, event_type: str, attempt: int, lease_seconds: float) -> bool:
+def claim(webhook_id: str, event_id: str, event_type: str, attempt: int, lease_seconds: float) -> datetime:
     """Take attempt `attempt` of this event's delivery: only if the previous attempt is the last
     one recorded and the delivery is not finished, or if this attempt was taken by a worker that
     has not finished it within `lease_seconds` (it crashed; SQS gave the job to us). A duplicated
-    job loses here, so an event is never sent twice at once, nor again once delivered. 1 UpdateItem."""
+    job loses here (ConditionFailed naming `delivery_key`), so an event is never sent twice at once,
+    nor again once delivered. Returns when the claim was taken (its lease runs from then). 1 UpdateItem."""
     at = now()
     item = DeliveryItem(*DeliveryItem.key_of(webhook_id, event_id))
     fresh = (DeliveryItem.pk.does_not_exist() if attempt == 1 else
              (DeliveryItem.attempts == attempt - 1) & (DeliveryItem.status == "retrying"))
     abandoned = ((DeliveryItem.attempts == attempt) & (DeliveryItem.status == "pending")
                  & (DeliveryItem.claimed_at < at - timedelta(seconds=lease_seconds)))
-    return update_if(item, [
+    update_if(item, [
         DeliveryItem.kind.set(DeliveryItem), DeliveryItem.webhook_id.set(webhook_id),
         DeliveryItem.event_id.set(event_id), DeliveryItem.event_type.set(event_type),
         DeliveryItem.attempts.set(attempt), DeliveryItem.status.set("pending"), DeliveryItem.claimed_at.set(at),
         DeliveryItem.expires_at.set(at + timedelta(days=DELIVERY_LOG_DAYS)),
     ], fresh | abandoned)
+    return at
 
 
 def record(webhook_id: str, event_id: str, entry: dict[str, Any], status: str,
@@ -153,17 +138,6 @@ def skip(webhook_id: str, event_id: str, event_type: str, reason: str) -> None:
         DeliveryItem.log.set((DeliveryItem.log | []).append([{"at": now().isoformat(), "error": reason}])),
         DeliveryItem.expires_at.set(now() + timedelta(days=DELIVERY_LOG_DAYS)),
     ])
-
-
-@dataclass(frozen=True)
-class Delivery:
-    event_id: str
-    event_type: str
-    status: str
-    attempts: int
-    log: list[dict[str, Any]]
-    next_retry_at: datetime | None
-    delivered_at: datetime | None
 
 
 def deliveries(webhook_id: str, limit: int) -> list[Delivery]:

@@ -3,8 +3,10 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 
+from chalicelib.model.identity import Agent
 from chalicelib.store import connections, tenants
-from chalicelib.store.models import AgentItem, ChatItem, ConnectionItem, LiveConnection
+from chalicelib.store.base import now
+from chalicelib.store.models import ChatItem, ConnectionItem, LiveConnection
 from chalicelib.store.tables import create_tables, table_schema
 
 
@@ -60,10 +62,12 @@ def test_site_creation_is_idempotent(aws):
 
 
 def test_usernames_are_unique_case_insensitively(aws):
-    first = AgentItem(agent_id="a1", username="Alice", role="admin", site_ids=["s"], password_hash="h")
-    second = AgentItem(agent_id="a2", username="alice", role="support_agent", site_ids=["s"], password_hash="h")
-    assert tenants.create_agent_if_username_free(first) is True
-    assert tenants.create_agent_if_username_free(second) is False
+    first = Agent(agent_id="a1", username="Alice", email=None, role="admin", site_ids=("s",), status="offline",
+                  created_at=now())
+    second = Agent(agent_id="a2", username="alice", email=None, role="support_agent", site_ids=("s",),
+                   status="offline", created_at=now())
+    assert tenants.create_agent_if_username_free(first, "h") is True
+    assert tenants.create_agent_if_username_free(second, "h") is False
     assert tenants.find_agent_by_username("ALICE").agent_id == "a1"
     assert tenants.list_members("s")[0].username == "Alice"  # listed under its site
     assert tenants.find_agent_by_username("bob") is None

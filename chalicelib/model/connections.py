@@ -1,0 +1,37 @@
+"""Live WebSocket connections as values: what $connect records and fan-out posts to.
+
+Plain data, so dialects, the domain and the store can all pass them around.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+# API Gateway closes every connection after 2 h: rows expire then, and so does a visitor's presence lease.
+CONNECTION_TTL_SECONDS = 2 * 3600
+
+
+@dataclass(frozen=True)
+class ConnectionRecord:
+    """A live socket. `role` is the principal's kind (agent | visitor), whatever the dialect calls it."""
+
+    connection_id: str
+    dialect: str
+    endpoint: str
+    site_id: str | None = None
+    role: str | None = None
+    principal_id: str | None = None
+    data: dict[str, Any] | None = None
+    connected_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A connection found through an audience: enough to render for it and post to it."""
+
+    connection_id: str
+    dialect: str
+    endpoint: str
+    role: str | None = None
+    principal_id: str | None = None
