@@ -1,1 +1,4 @@
-"""Outside services: SQS, S3, Bedrock, outbound HTTP."""
+"""Outside services: SQS, S3, Bedrock, the WebSocket sender, outbound HTTP.
+
+AWS clients are made in chalicelib/clients.py only; each service's module passes its own botocore Config.
+"""

@@ -1,15 +1,13 @@
 """Amazon Bedrock's Converse API: one call in, the answer's text and token counts out."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from botocore.config import Config
 
-_clients: dict[str, Any] = {}
-_lock = threading.Lock()
+from chalicelib import clients
+
 # A visitor is waiting on the synchronous endpoint: fail fast and fall back to the local engine.
 _CONFIG = Config(connect_timeout=3, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})
 
@@ -23,10 +21,7 @@ class Answer:
 
 
 def client(region: str) -> Any:
-    with _lock:
-        if region not in _clients:
-            _clients[region] = boto3.client("bedrock-runtime", region_name=region, config=_CONFIG)
-        return _clients[region]
+    return clients.client("bedrock-runtime", region=region, config=_CONFIG)
 
 
 def converse(region: str, model_id: str, system: str, prompt: str, max_tokens: int) -> Answer:
@@ -48,5 +43,5 @@ def converse(region: str, model_id: str, system: str, prompt: str, max_tokens: i
 
 
 def reset_cache() -> None:
-    with _lock:
-        _clients.clear()
+    """Tests stub a fresh client: forget the cached ones."""
+    clients.reset("bedrock-runtime")

@@ -4,21 +4,15 @@ from __future__ import annotations
 import threading
 from typing import Any, Iterable
 
-import boto3
-
+from chalicelib import clients
 from chalicelib.settings import get_settings
 
-_client: Any = None
 _urls: dict[str, str] = {}
 _lock = threading.Lock()
 
 
 def _sqs() -> Any:
-    global _client
-    with _lock:
-        if _client is None:
-            _client = boto3.client("sqs", region_name=get_settings().region)
-        return _client
+    return clients.client("sqs", region=get_settings().region)
 
 
 def queue_url(short_name: str) -> str:
@@ -56,8 +50,7 @@ def send_events(bodies: Iterable[str]) -> None:
 
 
 def reset_cache() -> None:
-    """Tests create fresh queues per moto context; forget cached clients and URLs."""
-    global _client
+    """Tests create fresh queues per moto context; forget the SQS client and queue URLs."""
+    clients.reset("sqs")
     with _lock:
-        _client = None
         _urls.clear()

@@ -7,17 +7,14 @@ amazonaws.com/<stage>; locally it is the gateway emulator.
 """
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from chalicelib import clients
 from chalicelib.settings import Settings
 
-_clients: dict[str, Any] = {}
-_clients_lock = threading.Lock()
 _CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
 
 
@@ -29,13 +26,9 @@ def management_endpoint(settings: Settings, api_id: str, stage: str) -> str:
 
 
 def _client(endpoint: str) -> Any:
-    # An explicit endpoint_url wins over AWS_ENDPOINT_URL, which locally points at moto.
-    with _clients_lock:
-        client = _clients.get(endpoint)
-        if client is None:
-            client = boto3.client("apigatewaymanagementapi", endpoint_url=endpoint, config=_CLIENT_CONFIG)
-            _clients[endpoint] = client
-        return client
+    # One client per endpoint (API and stage). An explicit endpoint_url wins over
+    # AWS_ENDPOINT_URL, which locally points at moto.
+    return clients.client("apigatewaymanagementapi", endpoint_url=endpoint, config=_CLIENT_CONFIG)
 
 
 def send(endpoint: str, connection_id: str, data: bytes | str) -> bool:

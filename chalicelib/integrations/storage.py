@@ -6,30 +6,25 @@ will use (AWS_ENDPOINT_URL locally: moto, reachable from the machine).
 """
 from __future__ import annotations
 
-import threading
 from typing import Any
 from urllib.parse import quote
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from chalicelib import clients
 from chalicelib.settings import get_settings
 
-_client: Any = None
-_lock = threading.Lock()
+# SigV4 for presigned URLs. Path-style only against a custom endpoint (moto): its host has
+# no bucket subdomains.
+_CONFIG = Config(signature_version="s3v4")
+_CONFIG_PATH_STYLE = Config(signature_version="s3v4", s3={"addressing_style": "path"})
 
 
 def _s3() -> Any:
-    global _client
-    with _lock:
-        if _client is None:
-            settings = get_settings()
-            # Path-style only against a custom endpoint (moto): its host has no bucket subdomains.
-            style = {"addressing_style": "path"} if settings.aws_endpoint_url else {}
-            _client = boto3.client("s3", region_name=settings.region,
-                                   config=Config(signature_version="s3v4", s3=style))
-        return _client
+    settings = get_settings()
+    config = _CONFIG_PATH_STYLE if settings.aws_endpoint_url else _CONFIG
+    return clients.client("s3", region=settings.region, config=config)
 
 
 def _bucket() -> str:
@@ -90,9 +85,3 @@ def presigned_get(key: str, download_name: str, content_type: str, seconds: int)
         Params={"Bucket": _bucket(), "Key": key, "ResponseContentDisposition": disposition,
                 "ResponseContentType": content_type},
     )
-
-
-def reset_cache() -> None:
-    global _client
-    with _lock:
-        _client = None
