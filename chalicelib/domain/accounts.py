@@ -8,6 +8,7 @@ DynamoDB requests: login = 2 GetItem (pointer, agent) + 1 PutItem (session)
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ from chalicelib.model.errors import InvalidCredentials, Unauthorized
 from chalicelib.model.identity import Agent, AgentPrincipal
 from chalicelib.settings import get_settings
 from chalicelib.store import sessions, tenants
-from chalicelib.store.base import now
+from chalicelib.store.base import ConditionFailed, now
 
 
 @dataclass(frozen=True)
@@ -41,21 +42,26 @@ def _issue(agent: Agent, session_id: str, secret: str) -> IssuedTokens:
 
 def login(login_name: str, password: str, site_id: str | None = None) -> IssuedTokens:
     """Unknown user, wrong password and a site the agent is not in all answer the same 401."""
-    item = tenants.find_agent_item(login_name)
-    if item is None:
+    found = tenants.find_credentials(login_name)
+    if found is None:
         passwords.verify_password(_decoy_hash(), password)
         raise InvalidCredentials()
-    if not passwords.verify_password(item.password_hash, password):
+    if not passwords.verify_password(found.password_hash, password):
         raise InvalidCredentials()
-    agent = tenants.agent_of(item)
+    agent = found.agent
     if site_id is not None and site_id not in agent.site_ids:
         raise InvalidCredentials()
-    if passwords.needs_rehash(item.password_hash):
+    if passwords.needs_rehash(found.password_hash):
         tenants.set_password_hash(agent.agent_id, passwords.hash_password(password))
     session_id = uuid.uuid4().hex
     secret = tokens.new_refresh_secret()
     sessions.create(session_id, agent.agent_id, tokens.secret_hash(secret), get_settings().refresh_token_seconds)
     return _issue(agent, session_id, secret)
+
+
+def _end(session_id: str, reason: str) -> None:
+    with suppress(ConditionFailed):  # the session is gone already: nothing left to revoke
+        sessions.revoke(session_id, reason)
 
 
 def refresh(refresh_token: str) -> IssuedTokens:
@@ -66,15 +72,17 @@ def refresh(refresh_token: str) -> IssuedTokens:
     if session is None or session.revoked or (session.expires_at is not None and session.expires_at <= now()):
         raise Unauthorized("Refresh token is no longer valid")
     if presented in session.used_hashes:
-        sessions.revoke(session_id, "refresh token reuse")
+        _end(session_id, "refresh token reuse")
         raise Unauthorized("Refresh token was already used; the session has been revoked")
     if presented != session.current_hash:
         raise Unauthorized("Invalid refresh token")
     new_secret = tokens.new_refresh_secret()
-    if not sessions.rotate(session_id, presented, tokens.secret_hash(new_secret)):
+    try:
+        sessions.rotate(session_id, presented, tokens.secret_hash(new_secret))
+    except ConditionFailed:
         # Someone rotated this very token first: a second use of one refresh token.
-        sessions.revoke(session_id, "refresh token reuse")
-        raise Unauthorized("Refresh token was already used; the session has been revoked")
+        _end(session_id, "refresh token reuse")
+        raise Unauthorized("Refresh token was already used; the session has been revoked") from None
     agent = tenants.get_agent(session.agent_id)
     if agent is None:
         raise Unauthorized("Refresh token is no longer valid")
@@ -82,7 +90,7 @@ def refresh(refresh_token: str) -> IssuedTokens:
 
 
 def logout(principal: AgentPrincipal) -> None:
-    sessions.revoke(principal.session_id, "logout")
+    _end(principal.session_id, "logout")
 
 
 def authenticate(access_token: str) -> AgentPrincipal:

@@ -6,7 +6,7 @@ store/ persists what they allow.
 from __future__ import annotations
 
 from chalicelib.model.conversations import Conversation
-from chalicelib.model.errors import Conflict
+from chalicelib.model.errors import Conflict, ValidationFailed
 
 
 # -- the state machine ----------------------------------------------------------------------------
@@ -25,6 +25,14 @@ def check_assign(conversation: Conversation) -> None:
     require_open(conversation, "assign it")
 
 
-def check_rate(conversation: Conversation, rating: int) -> None:
+def check_rating(rating: object) -> int:
+    """A visitor's rating: a whole number from 1 to 5 (checked before the conversation is read)."""
+    if isinstance(rating, bool) or rating not in range(1, 6):
+        raise ValidationFailed("rating must be a whole number from 1 to 5", {"field": "rating"})
+    return int(rating)  # type: ignore[call-overload]
+
+
+def check_rate(conversation: Conversation) -> None:
+    """A conversation is rated once."""
     if conversation.rating is not None:
         raise Conflict("Conversation was already rated")

@@ -8,42 +8,22 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from chalicelib.model import events as ev
-from chalicelib.domain import analytics
-from chalicelib.domain.conversations import check_assign, check_close, check_rate
+from chalicelib.domain import analytics, messaging
+# load and require_readable stay reachable as inbox.load/inbox.require_readable for the other use cases.
+from chalicelib.domain.conversation_access import conversation_view_payload, load, require_readable
+from chalicelib.domain.conversations import check_assign, check_close, check_rate, check_rating
 from chalicelib.model.conversations import Conversation, Message
 from chalicelib.model.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.model.identity import Principal, VisitorPrincipal, require_site
 from chalicelib.store import conversations as store
 from chalicelib.store import tenants, visitors
-from chalicelib.store.base import now
+from chalicelib.store.base import ConditionFailed, now
 
 
 @dataclass
 class Outcome:
     conversation: Conversation
     events: list[ev.Event] = field(default_factory=list)
-
-
-def conversation_view_payload(c: Conversation) -> dict:
-    return {"id": c.conversation_id, "site_id": c.site_id, "visitor_id": c.visitor_id, "status": c.status,
-            "mode": c.mode, "assigned_agent_id": c.assigned_agent_id}
-
-
-def can_read(principal: Principal, conversation: Conversation) -> bool:
-    if isinstance(principal, VisitorPrincipal):
-        return principal.site_id == conversation.site_id and principal.visitor_id == conversation.visitor_id
-    return principal.can_access(conversation.site_id)
-
-
-def require_readable(principal: Principal, conversation: Conversation | None) -> Conversation:
-    """Another site's (or another visitor's) conversation is indistinguishable from a missing one."""
-    if conversation is None or not can_read(principal, conversation):
-        raise NotFound("Conversation not found")
-    return conversation
-
-
-def load(principal: Principal, conversation_id: str, consistent: bool = False) -> Conversation:
-    return require_readable(principal, store.get(conversation_id, consistent=consistent))
 
 
 def open_conversation(principal: Principal, site_id: str, visitor_id: str, mode: str = "agent",
@@ -77,16 +57,10 @@ def current_for_visitor(site_id: str, visitor_id: str) -> Conversation | None:
 
 def with_latest(principal: Principal, conversation_id: str, limit: int,
                 before_message_id: str | None) -> tuple[Conversation, list[Message], bool]:
-    """The conversation and a page of its messages: 1 Query for the latest page; 2 with a cursor."""
-    if before_message_id is None:
-        conversation, page, has_more = store.latest_page(conversation_id, limit)
-        return require_readable(principal, conversation), page, has_more
-    from chalicelib.domain.messaging import cursor_seq
-
-    conversation = load(principal, conversation_id)
-    page, has_more = store.window(conversation_id, before=cursor_seq(before_message_id, "messages_before"),
-                                  after=None, limit=limit)
-    return conversation, page, has_more
+    """The conversation and a page of its messages, older than `before_message_id` when given
+    (`messages_before` in seed 000): messaging's page, 1 Query for the latest page; 2 with a cursor."""
+    return messaging.page(principal, conversation_id, limit=limit, before=before_message_id, after=None,
+                          before_field="messages_before")
 
 
 def listing(principal: Principal, site_id: str, status: str, assigned_to: str | None, page: int,
@@ -111,8 +85,10 @@ def assign(principal: Principal, conversation_id: str, agent_id: str) -> Outcome
     try:
         store.assign(conversation, agent.agent_id, agent.username, at,
                      analytics.conversation_assigned(agent.agent_id, at))
-    except store.AssignmentRaced:
-        raise Conflict("The conversation was assigned or closed by someone else meanwhile") from None
+    except ConditionFailed as failed:
+        if failed.involves(store.conversation_key(conversation_id)):
+            raise Conflict("The conversation was assigned or closed by someone else meanwhile") from None
+        raise
     updated = replace(conversation, assigned_agent_id=agent.agent_id, assigned_agent_name=agent.username,
                       assigned_at=at, updated_at=at)
     return Outcome(updated, [ev.Event(ev.CONVERSATION_ASSIGNED, conversation.site_id, {
@@ -130,8 +106,10 @@ def close(principal: Principal, conversation_id: str, resolution: str | None) ->
     try:
         store.close(conversation, principal.id, resolution, at, analytics.conversation_closed(
             conversation.site_id, conversation.assigned_agent_id, at, (at - conversation.created_at).total_seconds()))
-    except store.AlreadyClosed:
-        raise Conflict("Conversation is already closed") from None
+    except ConditionFailed as failed:
+        if failed.involves(store.conversation_key(conversation_id)):
+            raise Conflict("Conversation is already closed") from None
+        raise
     updated = replace(conversation, status="closed", mode="closed", closed_at=at, closed_by=principal.id,
                       resolution=resolution or conversation.resolution, updated_at=at)
     return Outcome(updated, [ev.Event(ev.CONVERSATION_CLOSED, conversation.site_id, {
@@ -142,14 +120,17 @@ def close(principal: Principal, conversation_id: str, resolution: str | None) ->
 def rate(principal: Principal, conversation_id: str, rating: int, comment: str | None) -> Outcome:
     if not isinstance(principal, VisitorPrincipal):
         raise NotFound("Conversation not found")
-    if rating not in range(1, 6):
-        raise ValidationFailed("rating must be a whole number from 1 to 5", {"field": "rating"})
+    rating = check_rating(rating)
     conversation = load(principal, conversation_id)
-    check_rate(conversation, rating)
+    check_rate(conversation)
     at = now()
-    if not store.rate(conversation, rating, comment, analytics.conversation_rated(
-            conversation.site_id, conversation.assigned_agent_id, rating, at)):
-        raise Conflict("Conversation was already rated")
+    try:
+        store.rate(conversation, rating, comment, analytics.conversation_rated(
+            conversation.site_id, conversation.assigned_agent_id, rating, at))
+    except ConditionFailed as failed:
+        if store.conversation_key(conversation_id) in failed.keys:
+            raise Conflict("Conversation was already rated") from None
+        raise
     return Outcome(conversation, [ev.Event(ev.CONVERSATION_RATED, conversation.site_id, {
         "conversation": conversation_view_payload(conversation), "rating": rating, "comment": comment,
     }, conversation_id)])

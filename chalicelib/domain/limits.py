@@ -8,6 +8,9 @@ from chalicelib.domain.ratelimit import Decision, Window, combine, decide
 from chalicelib.settings import get_settings
 from chalicelib.store import ratelimits
 
+# The rate-limit clock (epoch seconds); tests pin it so a run never straddles a window.
+clock = time.time
+
 CATEGORIES = ("auth", "messages", "file_upload", "analysis", "other")
 
 
@@ -25,7 +28,7 @@ def check(category: str, caller: str, now: float | None = None) -> Decision | No
     """
     if not get_settings().rate_limits.enabled:
         return None
-    moment = time.time() if now is None else now
+    moment = clock() if now is None else now
     decisions = [
         decide(window, ratelimits.hit(f"{category}:{caller}", window.start(moment), window.seconds), moment)
         for window in windows_for(category)

@@ -26,13 +26,13 @@ from chalicelib.model.conversations import (
     side_of,
 )
 from chalicelib.model.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.model.files import StoredFile
 from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.domain.inbox import conversation_view_payload, load, require_readable
+from chalicelib.domain.conversation_access import conversation_view_payload, load, require_readable
 from chalicelib.domain.media import rules
 from chalicelib.store import conversations as store
 from chalicelib.store import files
-from chalicelib.store.base import now
-from chalicelib.store.files import StoredFile
+from chalicelib.store.base import ConditionFailed, now
 
 MAX_CONTENT_CHARS = 10_000
 MAX_ATTEMPTS = 40
@@ -137,17 +137,21 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
                          first_response=first_response,
                          stats=analytics.message_sent(conversation.site_id, sender_type, sender_id, at,
                                                       response_seconds), attachment=attachment)
-        except store.FileUnavailable:
-            raise ValidationFailed("that file was deleted or sent in another conversation", {"field": "file_id"}) \
-                from None
-        except store.DuplicateKey:
-            original = store.by_idempotency_key(conversation_id, key)  # type: ignore[arg-type]
-            if original is None:
+        except ConditionFailed as failed:
+            if key is not None and store.idempotency_record_key(conversation_id, key) in failed.keys:
+                original = store.by_idempotency_key(conversation_id, key)
+                if original is None:
+                    continue
+                return Sent(original, conversation, replayed=True)
+            if failed.contended or failed.keys & {store.conversation_key(conversation_id),
+                                                  store.message_key(conversation_id, seq)}:
+                # Another sender (or a close) moved the sequence first: read again and retry.
+                time.sleep(random.uniform(0, 0.004) * min(attempt + 1, 10))
                 continue
-            return Sent(original, conversation, replayed=True)
-        except store.SequenceMoved:
-            time.sleep(random.uniform(0, 0.004) * min(attempt + 1, 10))
-            continue
+            if attachment is not None and files.file_key(attachment.file_id) in failed.keys:
+                raise ValidationFailed("that file was deleted or sent in another conversation",
+                                       {"field": "file_id"}) from None
+            raise
         updated = _after_send(conversation, message)
         return Sent(message, updated, events=[ev.Event(ev.MESSAGE_CREATED, conversation.site_id, {
             "conversation": conversation_view_payload(updated), "message": message_payload(message),
@@ -164,14 +168,15 @@ def _after_send(c: Conversation, m: Message) -> Conversation:
                    unread_for_visitor=c.unread_for_visitor + (0 if from_visitor else 1))
 
 
-def page(principal: Principal, conversation_id: str, *, limit: int, before: str | None,
-         after: str | None) -> tuple[Conversation, list[Message], bool]:
+def page(principal: Principal, conversation_id: str, *, limit: int, before: str | None, after: str | None,
+         before_field: str = "before") -> tuple[Conversation, list[Message], bool]:
     """The latest page is 1 Query (the conversation rides along); a cursor page is 1 GetItem +
-    1 Query (the conversation's read markers give each message its status)."""
+    1 Query (the conversation's read markers give each message its status). `before_field` is
+    the name the caller's API gives the cursor, for the error that names it."""
     if before is None and after is None:
         conversation, messages, has_more = store.latest_page(conversation_id, limit)
         return require_readable(principal, conversation), messages, has_more
-    before_seq = cursor_seq(before, "before") if before else None
+    before_seq = cursor_seq(before, before_field) if before else None
     after_seq = cursor_seq(after, "after") if after else None
     conversation = load(principal, conversation_id)
     messages, has_more = store.window(conversation_id, before=before_seq, after=after_seq, limit=limit)
@@ -218,11 +223,16 @@ def mark_read(principal: Principal, conversation_id: str, message_ids: list[str]
             return ReadOutcome(0)
         marked = sum(1 for m in theirs if m.seq <= target)
         unread = sum(1 for m in theirs if m.seq > target)
-        if store.set_read(conversation, side, target, unread):
-            return ReadOutcome(marked, [ev.Event(ev.MESSAGES_READ, conversation.site_id, {
-                "conversation": conversation_view_payload(conversation),
-                "reader": {"type": principal.kind, "id": principal.id}, "read_seq": target, "marked_count": marked,
-            }, conversation_id)])
+        try:
+            store.set_read(conversation, side, target, unread)
+        except ConditionFailed as failed:
+            if failed.involves(store.conversation_key(conversation_id)):
+                continue  # a message arrived meanwhile: count again
+            raise
+        return ReadOutcome(marked, [ev.Event(ev.MESSAGES_READ, conversation.site_id, {
+            "conversation": conversation_view_payload(conversation),
+            "reader": {"type": principal.kind, "id": principal.id}, "read_seq": target, "marked_count": marked,
+        }, conversation_id)])
     raise Conflict("The conversation is busy; try again")
 
 
@@ -232,4 +242,8 @@ def mark_delivered(message: dict[str, Any], conversation_id: str) -> bool:
     Called by realtime after a post succeeded; 1 UpdateItem, a no-op when a later message
     was already marked.
     """
-    return store.mark_delivered(conversation_id, reader_side(message["from"]), int(message["seq"]))
+    try:
+        store.mark_delivered(conversation_id, reader_side(message["from"]), int(message["seq"]))
+    except ConditionFailed:
+        return False
+    return True

@@ -5,9 +5,19 @@ import re
 from typing import Any
 
 from chalicelib.auth import api_keys as key_format
-from chalicelib.model.errors import NotFound, Unauthorized, ValidationFailed
-from chalicelib.model.identity import SITE_STATUSES, AgentPrincipal, ApiKey, ApiKeyPrincipal, Site
+from chalicelib.model.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from chalicelib.model.identity import (
+    SITE_STATUSES,
+    Agent,
+    AgentPrincipal,
+    ApiKey,
+    ApiKeyPrincipal,
+    Principal,
+    Site,
+    require_site_object,
+)
 from chalicelib.store import api_keys, tenants
+from chalicelib.store.base import ConditionFailed
 
 SITE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{2,63}$")
 WIDGET_FIELDS = {
@@ -22,6 +32,29 @@ def get(site_id: str) -> Site:
     if site is None:
         raise NotFound("Site not found")
     return site
+
+
+def visible(principal: Principal, site_id: str) -> Site:
+    """A site its caller belongs to; any other is a 404. 1 GetItem."""
+    require_site_object(principal, site_id, "Site")
+    return get(site_id)
+
+
+def sees_ai_settings(principal: Principal) -> bool:
+    """Agents see a site's AI switches and budget; visitors read its widget settings only."""
+    return isinstance(principal, AgentPrincipal)
+
+
+def of_agent(agent: Agent, page: int, limit: int) -> tuple[list[Site], int]:
+    """One page of the agent's sites (in its own order) and how many it has: 1 BatchGetItem."""
+    site_ids = list(agent.site_ids)
+    return tenants.get_sites(site_ids[(page - 1) * limit : page * limit]), len(site_ids)
+
+
+def language(site_id: str) -> str:
+    """The workspace language of seed 003's error messages ("en" when unset or unknown). 1 GetItem."""
+    site = tenants.get_site(site_id)
+    return str((site.widget_config if site else {}).get("language", "en"))
 
 
 def validate_widget_config(config: Any) -> dict[str, Any]:
@@ -65,11 +98,20 @@ def create(admin: AgentPrincipal, site_id: str, name: str, domain: str | None,
            widget_config: dict[str, Any]) -> Site:
     if not SITE_ID.match(site_id):
         raise ValidationFailed("site_id must be 3-64 lower-case letters, digits, '_' or '-'", {"field": "site_id"})
-    return tenants.create_site_with_admin(site_id, name, domain, validate_widget_config(widget_config),
-                                          admin.agent.agent_id)
+    try:
+        return tenants.create_site_with_admin(site_id, name, domain, validate_widget_config(widget_config),
+                                              admin.agent)
+    except ConditionFailed as failed:
+        if tenants.site_key(site_id) in failed.keys:
+            raise Conflict(f"Site {site_id} already exists") from None
+        raise
 
 
 def update(site_id: str, changes: dict[str, Any]) -> Site:
+    """1 UpdateItem, +1 GetItem for each of widget_config and ai (merged into what is stored).
+    No changes: the site as it is (1 GetItem)."""
+    if not changes:
+        return get(site_id)
     if "status" in changes and changes["status"] not in SITE_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(SITE_STATUSES)}", {"field": "status"})
     if "widget_config" in changes:
@@ -78,7 +120,10 @@ def update(site_id: str, changes: dict[str, Any]) -> Site:
     if "ai_settings" in changes:
         changes = {**changes, "ai_settings": {**get(site_id).ai_settings,
                                               **validate_ai_settings(changes["ai_settings"])}}
-    return tenants.update_site(site_id, changes)
+    try:
+        return tenants.update_site(site_id, changes)
+    except ConditionFailed:
+        raise NotFound("Site not found") from None
 
 
 # -- API keys -----------------------------------------------------------------------------------
@@ -95,10 +140,16 @@ def list_api_keys(site_id: str) -> list[ApiKey]:
 
 
 def revoke_api_key(site_id: str, key_id: str) -> ApiKey:
-    """1 Query + 1 UpdateItem."""
+    """1 Query + 1 UpdateItem (+1 GetItem when it was revoked already: the first revocation stands)."""
     for key, key_hash in api_keys.list_for_site(site_id):
-        if key.key_id == key_id:
+        if key.key_id != key_id:
+            continue
+        try:
             return api_keys.revoke(key_hash)
+        except ConditionFailed:
+            stored = api_keys.find_by_hash(key_hash)
+            if stored is not None:
+                return stored[0]
     raise NotFound("API key not found")
 
 

@@ -10,7 +10,7 @@ from chalicelib.model.identity import Visitor, VisitorPrincipal
 from chalicelib.settings import get_settings
 from chalicelib.store import tenants, visitors
 from chalicelib.domain import presence as presence_rules
-from chalicelib.store.base import now
+from chalicelib.store.base import ConditionFailed, now
 
 
 def register(site_id: str, visitor_id: str, name: str, email: str | None,
@@ -59,9 +59,10 @@ def rename(principal: VisitorPrincipal, name: object) -> tuple[Visitor, list[ev.
     """A visitor names itself (the widget's `init`). 1 UpdateItem."""
     if not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_NAME:
         raise ValidationFailed(f"name must be 1-{MAX_NAME} characters", {"field": "name"})
-    visitor = visitors.rename(principal.site_id, principal.visitor_id, name.strip())
-    if visitor is None:
-        raise NotFound("Visitor not found")
+    try:
+        visitor = visitors.rename(principal.site_id, principal.visitor_id, name.strip())
+    except ConditionFailed:
+        raise NotFound("Visitor not found") from None
     return visitor, [ev.Event(ev.VISITOR_UPDATED, principal.site_id,
                               {"visitor": {"id": visitor.visitor_id, "name": visitor.name}})]
 

@@ -213,7 +213,7 @@ def test_003_messages_follow_the_workspace_language(world, monkeypatch):
     limits = dataclasses.replace(get_settings().rate_limits, api_key_burst_per_second=1)
     monkeypatch.setattr("chalicelib.domain.limits.get_settings",
                         lambda: dataclasses.replace(get_settings(), rate_limits=limits))
-    monkeypatch.setattr("chalicelib.domain.limits.time.time", lambda: 1_800_000_000.5)
+    monkeypatch.setattr("chalicelib.domain.limits.clock", lambda: 1_800_000_000.5)
     assert world.call("GET", "/v1/agents", token=key).status_code == 200
     limited = world.call("GET", "/v1/agents", token=key).json_body["error"]
     assert limited["message"] == "Juda ko'p so'rovlar" and limited["message_en"] == "Too many requests"
@@ -225,12 +225,12 @@ def test_api_key_burst_and_minute_windows(world, monkeypatch):
     limits = dataclasses.replace(get_settings().rate_limits, api_key_burst_per_second=3)
     monkeypatch.setattr("chalicelib.domain.limits.get_settings",
                         lambda: dataclasses.replace(get_settings(), rate_limits=limits))
-    monkeypatch.setattr("chalicelib.domain.limits.time.time", lambda: 1_800_000_000.25)
+    monkeypatch.setattr("chalicelib.domain.limits.clock", lambda: 1_800_000_000.25)
     statuses = [world.call("GET", "/v1/agents", token=key).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     last = world.call("GET", "/v1/agents", token=key)
     assert last.json_body["error"]["code"] == "RATE-001" and last.headers["Retry-After"] == "1"
-    monkeypatch.setattr("chalicelib.domain.limits.time.time", lambda: 1_800_000_001.5)  # next second
+    monkeypatch.setattr("chalicelib.domain.limits.clock", lambda: 1_800_000_001.5)  # next second
     assert world.call("GET", "/v1/agents", token=key).status_code == 200
 
 
@@ -274,7 +274,7 @@ def test_004_status_semantics(world):
 
 def test_004_registration_is_admin_gated_outside_local(world, monkeypatch):
     gated = dataclasses.replace(get_settings(), agent_registration="admin")
-    monkeypatch.setattr("chalicelib.surfaces.customer_flow.agent_app.get_settings", lambda: gated)
+    monkeypatch.setattr("chalicelib.domain.agents.get_settings", lambda: gated)
     body = {"username": "gus", "password": PASSWORD, "site_id": "site_a"}
     assert world.call("POST", "/api/v1/agent/register", body).status_code == 401
     assert world.call("POST", "/api/v1/agent/register", body, token=world.token("bob", "site_a")).status_code == 403

@@ -25,6 +25,7 @@ from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import conversations
 from chalicelib.store import insights as store
+from chalicelib.store.base import ConditionFailed
 
 CONVERSATION_WINDOW = 200  # the conversation pass reads at most the latest 200 messages
 
@@ -126,7 +127,9 @@ def analyze_stored_message(site_id: str, conversation_id: str, seq: int) -> list
     insight, usage = analyzer.analyze_message(message.content, context)
     record(site_id, usage)
     stored = {**insight.to_dict(), "provider": usage.provider}
-    if not store.set_message_analysis(conversation_id, seq, stored):
+    try:
+        store.set_message_analysis(conversation_id, seq, stored)
+    except ConditionFailed:
         return []  # a concurrent delivery of the same job stored its result first
     return [ev.Event(ev.ANALYSIS_COMPLETED, site_id, {
         "conversation": {"id": conversation_id, "visitor_id": message.visitor_id},

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from chalicelib.auth import tokens
 from chalicelib.domain import inbox
 from chalicelib.model.errors import Conflict, FileTooLarge, InvalidFileType, NotFound, ValidationFailed
+from chalicelib.model.files import StoredFile
 from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal, require_site
 from chalicelib.integrations import queues, storage
 from chalicelib.domain.media import rules
@@ -24,8 +25,7 @@ from chalicelib.resources import FILES_BUCKET
 from chalicelib.settings import get_settings
 from chalicelib.store import conversations
 from chalicelib.store import files as store
-from chalicelib.store.base import now
-from chalicelib.store.files import StoredFile
+from chalicelib.store.base import ConditionFailed, now
 
 
 def final_key(site_id: str, filename: str) -> str:
@@ -97,6 +97,19 @@ class UploadSlot:
     expires_at: datetime
 
 
+def upload_site(principal: Principal, named: Callable[[], str | None]) -> str:
+    """The site a presigned upload goes to. An API key (or a visitor) is bound to its site, so the
+    site the request names is not even read (`named` parses it); an agent names one, or has only one."""
+    if not isinstance(principal, AgentPrincipal):
+        return principal.site_id
+    site_id = named()
+    if site_id:
+        return site_id
+    if len(principal.agent.site_ids) != 1:
+        raise ValidationFailed("site_id is required for agents of several sites", {"field": "site_id"})
+    return principal.agent.site_ids[0]
+
+
 def presign(principal: Principal, site_id: str, original_name: str, content_type: str, size: int,
             conversation_id: str | None = None) -> UploadSlot:
     """Presigned upload (seed 003): the key is ours, the type and size are signed. 1 PutItem."""
@@ -148,11 +161,12 @@ def confirm(principal: Principal, file_id: str, conversation_id: str | None) -> 
         raise
     target = final_key(f.site_id, f.filename)
     storage.move(f.object_key, target)
-    confirmed = store.confirm(f, target, size, mime, mime in rules.IMAGES, conversation)
-    if confirmed is None:  # a concurrent confirm won; answer what it stored
+    try:
+        confirmed = store.confirm(f, target, size, mime, mime in rules.IMAGES, conversation)
+    except ConditionFailed:  # a concurrent confirm won; answer what it stored
         again = store.get(file_id, consistent=True)
         if again is None or again.status != "ready":
-            raise NotFound("File not found")
+            raise NotFound("File not found") from None
         return again
     _enqueue_thumbnail(confirmed)
     return confirmed
@@ -199,8 +213,12 @@ def delete(principal: Principal, file_id: str) -> None:
     f = store.get(file_id, consistent=True)
     if f is None or f.status == "deleted" or not principal.can_access(f.site_id):
         raise NotFound("File not found")
-    if not store.mark_deleted(f):
-        raise NotFound("File not found")
+    try:
+        store.mark_deleted(f)
+    except ConditionFailed as failed:
+        if not failed.keys:  # only contended: not a deletion that lost
+            raise
+        raise NotFound("File not found") from None
     storage.delete(f.object_key, f.thumbnail_key or "")
 
 
@@ -238,7 +256,9 @@ def make_thumbnail(file_id: str) -> bool:
         return False
     key = thumbnail_key(f)
     storage.put(key, data, "image/jpeg")
-    if not store.set_thumbnail(file_id, key):  # deleted meanwhile
+    try:
+        store.set_thumbnail(file_id, key)
+    except ConditionFailed:  # deleted meanwhile
         storage.delete(key)
         return False
     return True

@@ -20,6 +20,7 @@ import math
 import random
 import secrets
 import time
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,12 +29,12 @@ from chalicelib.model import events as ev
 from chalicelib.domain.webhooks import catalogue as rules
 from chalicelib.model.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.model.identity import ApiKeyPrincipal
+from chalicelib.model.webhooks import Delivery, Webhook
 from chalicelib.integrations import outbound, queues
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import webhooks as store
-from chalicelib.store.base import now
-from chalicelib.store.webhooks import Webhook
+from chalicelib.store.base import ConditionFailed, now
 from chalicelib.domain.webhooks import signing, vault
 
 resolver: outbound.Resolver = outbound.system_resolver  # tests swap in a fake DNS
@@ -100,16 +101,18 @@ def update(principal: ApiKeyPrincipal, webhook_id: str, changes: dict[str, Any])
         fields["active"] = changes["active"]
         if changes["active"]:  # re-enabled by hand: a fresh start
             fields.update(disabled_reason=None, failing_since=None)
-    updated = store.update(webhook_id, fields)
-    if updated is None:
-        raise NotFound("Webhook not found")
-    return updated
+    try:
+        return store.update(webhook_id, fields)
+    except ConditionFailed:  # deleted since it was read
+        raise NotFound("Webhook not found") from None
 
 
 def delete(principal: ApiKeyPrincipal, webhook_id: str) -> None:
     _own(principal, webhook_id)
-    if not store.delete(webhook_id):
-        raise NotFound("Webhook not found")
+    try:
+        store.delete(webhook_id)
+    except ConditionFailed:  # deleted since it was read
+        raise NotFound("Webhook not found") from None
 
 
 def rotate_secret(principal: ApiKeyPrincipal, webhook_id: str) -> tuple[Webhook, str]:
@@ -117,10 +120,12 @@ def rotate_secret(principal: ApiKeyPrincipal, webhook_id: str) -> tuple[Webhook,
     w = _own(principal, webhook_id)
     fresh = signing.new_secret()
     until = now() + timedelta(seconds=get_settings().webhooks.rotation_overlap_seconds)
-    updated = store.update(webhook_id, {"secret_sealed": vault.seal(fresh), "previous_secret_sealed": w.secret_sealed,
-                                        "previous_secret_until": until})
-    if updated is None:
-        raise NotFound("Webhook not found")
+    try:
+        updated = store.update(webhook_id, {"secret_sealed": vault.seal(fresh),
+                                            "previous_secret_sealed": w.secret_sealed,
+                                            "previous_secret_until": until})
+    except ConditionFailed:  # deleted since it was read
+        raise NotFound("Webhook not found") from None
     return updated, fresh
 
 
@@ -129,7 +134,7 @@ def ping(principal: ApiKeyPrincipal, webhook_id: str) -> ev.Event:
     return ev.Event(ev.WEBHOOK_PING, w.site_id, {"webhook_id": w.webhook_id})
 
 
-def deliveries(principal: ApiKeyPrincipal, webhook_id: str, limit: int) -> list[store.Delivery]:
+def deliveries(principal: ApiKeyPrincipal, webhook_id: str, limit: int) -> list[Delivery]:
     _own(principal, webhook_id)
     return store.deliveries(webhook_id, limit)
 
@@ -188,6 +193,11 @@ def _requeue(job: Job, wait: float) -> None:
     queues.send("webhooks", job.to_json(), delay_seconds=min(math.ceil(wait), 900))
 
 
+def _disable(webhook_id: str, reason: str) -> None:
+    with suppress(ConditionFailed):  # deleted meanwhile: nothing left to disable
+        store.disable(webhook_id, reason)
+
+
 def deliver(job: Job) -> str:
     """One attempt of one job. Returns what happened (for logs and tests)."""
     settings = get_settings().webhooks
@@ -202,7 +212,9 @@ def deliver(job: Job) -> str:
         return "skipped"
     # The lease outlives a whole attempt (timeout + bookkeeping), and is shorter than the queue's
     # visibility timeout, after which SQS hands a crashed attempt's job to another worker.
-    if not store.claim(w.webhook_id, job.event_id, job.event_type, job.attempt, settings.timeout_seconds * 3):
+    try:
+        store.claim(w.webhook_id, job.event_id, job.event_type, job.attempt, settings.timeout_seconds * 3)
+    except ConditionFailed:  # another worker holds this attempt, or the event was delivered
         return "duplicate"
     at = now()
     body = job.body.encode()
@@ -218,13 +230,15 @@ def deliver(job: Job) -> str:
     if outcome.error is None:
         store.record(w.webhook_id, job.event_id, entry, "delivered", None)
         if w.failing_since:
-            store.mark_healthy(w.webhook_id)
+            with suppress(ConditionFailed):  # another delivery cleared the streak first
+                store.mark_healthy(w.webhook_id)
         return "delivered"
     if outcome.status == 410:
         store.record(w.webhook_id, job.event_id, entry, "failed", None)
-        store.disable(w.webhook_id, "the receiver answered 410 Gone")
+        _disable(w.webhook_id, "the receiver answered 410 Gone")
         return "gone"
-    store.mark_failing(w.webhook_id, at)
+    with suppress(ConditionFailed):  # failing since an earlier attempt: that start is kept
+        store.mark_failing(w.webhook_id, at)
     if job.attempt < len(settings.retry_schedule):
         wait = _wait(settings.retry_schedule[job.attempt])
         store.record(w.webhook_id, job.event_id, {**entry, "next_retry_in_s": round(wait, 1)}, "retrying",
@@ -237,6 +251,6 @@ def deliver(job: Job) -> str:
     if (at - failing_since).total_seconds() >= settings.disable_after_seconds:
         reason = (f"failing since {failing_since.isoformat()}; the last event ran out of "
                   f"{len(settings.retry_schedule)} attempts ({outcome.error})")
-        store.disable(w.webhook_id, reason)
+        _disable(w.webhook_id, reason)
         logger.warning("webhook disabled", extra={"webhook_id": w.webhook_id, "reason": reason})
     return "dead_lettered"

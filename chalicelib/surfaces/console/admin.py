@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain import agents, sites
-from chalicelib.model.errors import Forbidden
-from chalicelib.model.identity import ROLES, ApiKey, Principal, require_admin
-from chalicelib.store import tenants
 from chalicelib import parsing as params
+from chalicelib.domain import agents, memberships, sites
+from chalicelib.model.identity import ROLES, ApiKey, Principal, require_admin
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.console.auth import user_view
 from chalicelib.surfaces.console.sites import site_view
 from chalicelib.surfaces.http import Call, Reply, agent
-from chalicelib.surfaces.render import iso
+from chalicelib.render.console import iso
 
 SITE_FIELDS = {"name", "domain", "status", "widget_config"}
 
@@ -66,7 +64,7 @@ def update_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any
         changes["widget_config"] = params.mapping(body, "widget_config")
     if "ai" in body:
         changes["ai_settings"] = params.mapping(body, "ai")
-    return ok(site_view(sites.update(site_id, changes) if changes else sites.get(site_id), for_agents=True))
+    return ok(site_view(sites.update(site_id, changes), for_agents=True))
 
 
 @surface.route("/api/v1/admin/agents", methods=["POST"], auth=agent)
@@ -75,8 +73,7 @@ def create_agent(call: Call, principal: Principal) -> Reply:
     body = call.body()
     params.only(body, {"username", "password", "email", "name", "role", "site_ids"})
     site_ids = params.string_list(body, "site_ids", required=True, max_items=50)
-    if not site_ids or any(not admin.can_access(s) for s in site_ids):
-        raise Forbidden("Agents can only be added to sites you administer")
+    memberships.require_staffable(admin, site_ids)
     created = agents.new_agent(
         username=params.required_text(body, "username", max_length=64),
         password=params.secret(body, "password"),
@@ -90,14 +87,12 @@ def create_agent(call: Call, principal: Principal) -> Reply:
 
 @surface.route("/api/v1/admin/sites/{site_id}/agents/{agent_id}", methods=["PUT"], auth=agent)
 def add_agent_to_site(call: Call, principal: Principal, site_id: str, agent_id: str) -> dict[str, Any]:
-    require_admin(principal, site_id)
-    return ok(user_view(tenants.add_member(site_id, agent_id)))
+    return ok(user_view(memberships.add(principal, site_id, agent_id)))
 
 
 @surface.route("/api/v1/admin/sites/{site_id}/agents/{agent_id}", methods=["DELETE"], auth=agent)
 def remove_agent_from_site(call: Call, principal: Principal, site_id: str, agent_id: str) -> dict[str, Any]:
-    require_admin(principal, site_id)
-    return ok(user_view(tenants.remove_member(site_id, agent_id)))
+    return ok(user_view(memberships.remove(principal, site_id, agent_id)))
 
 
 @surface.route("/api/v1/admin/sites/{site_id}/api-keys", methods=["POST"], auth=agent)

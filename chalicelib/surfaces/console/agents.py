@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain import agents
-from chalicelib.model.identity import AGENT_STATUSES, AgentPrincipal, require_site
 from chalicelib import parsing as params
+from chalicelib.domain import agents
+from chalicelib.model.identity import AGENT_STATUSES, AgentPrincipal
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, agent, publish
-from chalicelib.surfaces.render import iso
+from chalicelib.render.console import iso
 
 
 @surface.route("/api/v1/agents", methods=["GET"], auth=agent)
 def list_agents(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
     site_id = params.required_text(call.query, "site_id", max_length=64)
     status = params.choice(call.query, "status", (*AGENT_STATUSES, "all"), required=False)
-    require_site(principal, site_id)
     return ok({"agents": [
         {
             "id": m.agent_id,
@@ -25,7 +24,7 @@ def list_agents(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
             "active_conversations": m.active_conversations,
             "last_seen": iso(m.last_seen),
         }
-        for m in agents.members(site_id, status)
+        for m in agents.roster(principal, site_id, status)
     ]})
 
 
@@ -36,5 +35,4 @@ def update_status(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
     status = params.choice(body, "status", AGENT_STATUSES)
     change = agents.set_status(principal.agent, status)
     publish(change.events)
-    updated_at = change.at
-    return ok({"status": status, "updated_at": iso(updated_at)})
+    return ok({"status": status, "updated_at": iso(change.at)})

@@ -3,47 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain import inbox
-from chalicelib.domain.media import service as media
-from chalicelib.model.conversations import Conversation, Message, message_status
-from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib import parsing as params
+from chalicelib.domain import inbox
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.identity import Principal
+from chalicelib.render import console as render
+from chalicelib.render.console import iso
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, agent_or_visitor, publish
-from chalicelib.surfaces.render import iso
-
-
-def message_view(m: Message, c: Conversation, principal: Principal | None = None) -> dict[str, Any]:
-    """`principal` decides agent-only fields: a visitor message's AI analysis is for agents."""
-    view: dict[str, Any] = {
-        "id": m.message_id,
-        "conversation_id": m.conversation_id,
-        "seq": m.seq,
-        "from": m.sender_type,
-        "sender": {"id": m.sender_id, "name": m.sender_name},
-        "content": m.content,
-        "type": m.type,
-        "created_at": iso(m.created_at),
-        "status": message_status(m, c),
-    }
-    if m.file_id:
-        view["file_id"] = m.file_id
-        view["file"] = media.message_file_view(m.file or {"id": m.file_id})
-    if m.metadata:
-        view["metadata"] = m.metadata
-    if m.analysis and isinstance(principal, AgentPrincipal):
-        view["analysis"] = {k: v for k, v in m.analysis.items() if k != "provider"}
-    return view
-
-
-def assigned_view(c: Conversation) -> dict[str, Any] | None:
-    if not c.assigned_agent_id:
-        return None
-    return {"id": c.assigned_agent_id, "username": c.assigned_agent_name}
-
-
-def unread_for(principal: Principal, c: Conversation) -> int:
-    return c.unread_for_visitor if isinstance(principal, VisitorPrincipal) else c.unread_for_agents
 
 
 @surface.route("/api/v1/conversations", methods=["POST"], auth=agent_or_visitor)
@@ -69,18 +36,9 @@ def get(call: Call, principal: Principal, conversation_id: str) -> dict[str, Any
         c, messages, has_more = inbox.with_latest(principal, conversation_id, limit, before)
     else:
         c, messages, has_more = inbox.load(principal, conversation_id), [], False
-    data: dict[str, Any] = {
-        "id": c.conversation_id,
-        "site_id": c.site_id,
-        "visitor": {"id": c.visitor_id, "name": c.visitor_name},
-        "assigned_agent": assigned_view(c),
-        "status": c.status,
-        "created_at": iso(c.created_at),
-        "closed_at": iso(c.closed_at),
-        "unread_count": unread_for(principal, c),
-    }
+    data = render.conversation(c, principal)
     if include:
-        data["messages"] = [message_view(m, c, principal) for m in messages]
+        data["messages"] = [render.message(m, c, principal) for m in messages]
         data["has_more_messages"] = has_more
     return ok(data)
 
@@ -92,25 +50,8 @@ def listing(call: Call, principal: Principal) -> dict[str, Any]:
     assigned_to = params.text(call.query, "assigned_to", required=False, max_length=64)
     page, limit = params.page(call.query)
     found, total = inbox.listing(principal, site_id, status or "all", assigned_to, page, limit)
-    return ok({
-        "conversations": [
-            {
-                "id": c.conversation_id,
-                "visitor": {"id": c.visitor_id, "name": c.visitor_name},
-                "last_message": {
-                    "content": c.last_message.get("content"),
-                    "from": c.last_message.get("from"),
-                    "created_at": iso(c.last_message_at),
-                } if c.last_message else None,
-                "unread_count": c.unread_for_agents,
-                "status": c.status,
-                "assigned_agent": assigned_view(c),
-                "created_at": iso(c.created_at),
-            }
-            for c in found
-        ],
-        "pagination": {"page": page, "limit": limit, "total": total},
-    })
+    return ok({"conversations": [render.conversation_summary(c) for c in found],
+               "pagination": {"page": page, "limit": limit, "total": total}})
 
 
 @surface.route("/api/v1/conversations/{conversation_id}/close", methods=["PATCH"], auth=agent)
@@ -131,7 +72,7 @@ def assign(call: Call, principal: Principal, conversation_id: str) -> dict[str, 
     outcome = inbox.assign(principal, conversation_id, params.required_text(body, "agent_id", max_length=64))
     publish(outcome.events)
     c = outcome.conversation
-    return ok({"id": c.conversation_id, "assigned_agent": assigned_view(c), "assigned_at": iso(c.assigned_at)})
+    return ok({"id": c.conversation_id, "assigned_agent": render.assigned(c), "assigned_at": iso(c.assigned_at)})
 
 
 @surface.route("/api/v1/conversations/{conversation_id}/rating", methods=["POST"], auth=agent_or_visitor)
@@ -153,8 +94,6 @@ def typing(call: Call, principal: Principal) -> dict[str, Any]:
     params.only(body, {"conversation_id", "is_typing"})
     is_typing = body.get("is_typing")
     if not isinstance(is_typing, bool):
-        from chalicelib.model.errors import ValidationFailed
-
         raise ValidationFailed("is_typing must be true or false", {"field": "is_typing"})
     name = principal.agent.display_name if hasattr(principal, "agent") else None
     outcome = inbox.typing(principal, params.required_text(body, "conversation_id", max_length=64), is_typing, name)

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-
-from chalicelib.model.errors import ValidationFailed
-from chalicelib.model.identity import Principal
-from chalicelib.domain.media import service as media
-from chalicelib.store.files import StoredFile
 from chalicelib import parsing as params
+from chalicelib.domain.media import service as media
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.files import StoredFile
+from chalicelib.model.identity import Principal
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, agent_or_visitor
-from chalicelib.surfaces.render import iso
+from chalicelib.render.console import iso
 from chalicelib.surfaces.uploads import parse_form
 
 

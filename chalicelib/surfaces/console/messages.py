@@ -6,8 +6,8 @@ from typing import Any
 from chalicelib.domain import messaging
 from chalicelib.model.identity import Principal
 from chalicelib import parsing as params
+from chalicelib.render import console as render
 from chalicelib.surfaces.console import ok, surface
-from chalicelib.surfaces.console.conversations import message_view
 from chalicelib.surfaces.http import Call, Reply, agent_or_visitor, publish
 
 
@@ -26,7 +26,7 @@ def send(call: Call, principal: Principal) -> Reply:
         idempotency_key=call.header("idempotency-key"),
     )
     publish(sent.events)
-    return Reply(ok(message_view(sent.message, sent.conversation)), status=201)
+    return Reply(ok(render.message(sent.message, sent.conversation)), status=201)
 
 
 @surface.route("/api/v1/messages", methods=["GET"], auth=agent_or_visitor)
@@ -38,7 +38,7 @@ def page(call: Call, principal: Principal) -> dict[str, Any]:
         before=params.text(call.query, "before", required=False, max_length=64),
         after=params.text(call.query, "after", required=False, max_length=64),
     )
-    return ok({"messages": [message_view(m, conversation, principal) for m in messages], "has_more": has_more})
+    return ok({"messages": [render.message(m, conversation, principal) for m in messages], "has_more": has_more})
 
 
 @surface.route("/api/v1/messages/read", methods=["POST"], auth=agent_or_visitor)

@@ -8,7 +8,7 @@ from chalicelib.model.identity import Principal, require_site
 from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.http import Call, Reply, agent, publish
-from chalicelib.surfaces.render import iso
+from chalicelib.render.console import iso
 
 
 @surface.route("/api/v1/visitors", methods=["POST"])

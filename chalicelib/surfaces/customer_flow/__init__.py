@@ -1,4 +1,6 @@
-"""Seed 004: the bot-first customer flow (/api/v1/customer/*) and the agent app (/api/v1/agent/*).
+"""Seed 004's agent app (/api/v1/agent/*: register, login, me, presence; see agent_app.py).
+
+004's bot-first customer flow (/api/v1/customer/*) is not built: no route here serves it.
 
 Errors use 004's status semantics (400 validation, 401 bad or expired agent
 token, 403 access violation, 404 missing, 409 invalid state) with a body

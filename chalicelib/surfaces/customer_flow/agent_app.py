@@ -1,21 +1,18 @@
 """Seed 004 agent APIs: register, login, me, presence.
 
-Registration policy (settings.agent_registration): "open" lets anyone create a
-support agent in an existing site (the local default, for trying things out);
-"admin" requires an admin's bearer token for that site (the dev/prod default).
+Who may register (settings.agent_registration: "open" locally, an admin's bearer
+token in dev/prod) is decided by domain/agents.authorize_registration.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain import accounts, agents
-from chalicelib.model.errors import Unauthorized
-from chalicelib.model.identity import AGENT_STATUSES, Agent, AgentPrincipal, require_admin
-from chalicelib.settings import get_settings
 from chalicelib import parsing as params
+from chalicelib.domain import accounts, agents
+from chalicelib.model.identity import AGENT_STATUSES, Agent, AgentPrincipal
 from chalicelib.surfaces.customer_flow import surface
 from chalicelib.surfaces.http import Call, Reply, agent, publish
-from chalicelib.surfaces.render import iso
+from chalicelib.render.customer_flow import iso
 
 
 def agent_view(a: Agent) -> dict[str, Any]:
@@ -36,17 +33,11 @@ def register(call: Call) -> Reply:
     body = call.body()
     params.only(body, {"username", "password", "email", "name", "site_id"})
     site_id = params.required_text(body, "site_id", max_length=64)
-    role = "support_agent"
-    if get_settings().agent_registration == "admin":
-        token = call.bearer()
-        if token is None:
-            raise Unauthorized("Registration requires an administrator's token")
-        require_admin(accounts.authenticate(token), site_id)
-    created = agents.new_agent(
+    agents.authorize_registration(call.bearer(), site_id)
+    created = agents.register(
+        site_id,
         username=params.required_text(body, "username", max_length=64),
         password=params.secret(body, "password"),
-        role=role,
-        site_ids=[site_id],
         email=params.email(body),
         name=params.text(body, "name", required=False, max_length=120),
     )
@@ -82,5 +73,4 @@ def presence(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
     status = params.choice(body, "status", AGENT_STATUSES)
     change = agents.set_status(principal.agent, status)
     publish(change.events)
-    updated_at = change.at
-    return {"agent_id": principal.id, "status": status, "updated_at": iso(updated_at)}
+    return {"agent_id": principal.id, "status": status, "updated_at": iso(change.at)}

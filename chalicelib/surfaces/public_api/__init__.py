@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain import sites
 from chalicelib.model.errors import DomainError
-from chalicelib.store import tenants
 from chalicelib.surfaces.http import Call, Surface
 
 CODES = {
@@ -52,10 +52,7 @@ TRANSLATIONS = {
 
 def workspace_language(call: Call) -> str:
     site_id = getattr(call.principal, "site_id", None)
-    if not site_id:
-        return "en"
-    site = tenants.get_site(site_id)  # only on error paths
-    return str((site.widget_config if site else {}).get("language", "en"))
+    return sites.language(site_id) if site_id else "en"  # a read on error paths only
 
 
 def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:

@@ -21,7 +21,7 @@ def list_agents(call: Call, principal: ApiKeyPrincipal) -> dict[str, Any]:
             "role": ROLE_NAMES.get(m.role, m.role),
             "status": m.status,
             "active_chats": m.active_conversations,
-            "total_chats": 0,  # filled by the conversations issue's counters
+            "total_chats": agents.total_conversations(m),  # counters on the row just read: no extra request
         }
         for m in agents.members(principal.site_id)
     ]}

@@ -3,26 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.model.errors import ValidationFailed
-from chalicelib.model.identity import ApiKeyPrincipal, Principal
-from chalicelib.domain.media import service as media
 from chalicelib import parsing as params
+from chalicelib.domain.media import service as media
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.identity import Principal
 from chalicelib.surfaces.http import Call, agent_or_api_key
 from chalicelib.surfaces.public_api import surface
-from chalicelib.surfaces.render import iso
-
-
-def _site_of(principal: Principal, body: dict[str, Any]) -> str:
-    """An API key works in its own site; an agent names the site (or has only one)."""
-    if isinstance(principal, ApiKeyPrincipal):
-        return principal.site_id
-    site_id = params.text(body, "site_id", required=False, max_length=64)
-    if site_id:
-        return site_id
-    site_ids = principal.agent.site_ids  # type: ignore[attr-defined]
-    if len(site_ids) != 1:
-        raise ValidationFailed("site_id is required for agents of several sites", {"field": "site_id"})
-    return site_ids[0]
+from chalicelib.render.public_api import iso
 
 
 @surface.route("/v1/files/upload-url", methods=["POST"], auth=agent_or_api_key, limit="file_upload")
@@ -33,7 +20,8 @@ def upload_url(call: Call, principal: Principal) -> dict[str, Any]:
     if isinstance(size, bool) or not isinstance(size, int):
         raise ValidationFailed("size_bytes must be a whole number", {"field": "size_bytes"})
     slot = media.presign(
-        principal, _site_of(principal, body),
+        principal,
+        media.upload_site(principal, lambda: params.text(body, "site_id", required=False, max_length=64)),
         params.required_text(body, "filename", max_length=255),
         params.required_text(body, "content_type", max_length=128),
         size,

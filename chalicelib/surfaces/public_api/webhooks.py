@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib import parsing as params
+from chalicelib.domain.webhooks import service, signing
 from chalicelib.model.errors import ValidationFailed
 from chalicelib.model.identity import ApiKeyPrincipal
-from chalicelib.store.webhooks import Delivery, Webhook
-from chalicelib import parsing as params
+from chalicelib.model.webhooks import Delivery, Webhook
 from chalicelib.surfaces.http import Call, Reply, api_key, publish
 from chalicelib.surfaces.public_api import surface
-from chalicelib.surfaces.render import iso
-from chalicelib.domain.webhooks import service, signing
+from chalicelib.render.public_api import iso
 
 
 def webhook_view(w: Webhook, secret: str | None = None) -> dict[str, Any]:
