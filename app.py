@@ -5,10 +5,9 @@ No logic lives here; see chalicelib/ (DESIGN: surfaces -> domain -> store).
 from chalice import Chalice
 from chalice.app import SQSEvent, WebsocketEvent
 
-from chalicelib import middleware
-from chalicelib.dispatch import listeners  # noqa: F401  (registers every event listener)
-from chalicelib.realtime import console as _console_dialect  # noqa: F401  (registers seed 000's dialect)
+from chalicelib import dispatch, middleware
 from chalicelib.realtime import entrypoints as realtime
+from chalicelib.realtime import install as install_realtime
 from chalicelib.resources import queue_spec
 from chalicelib.settings import get_settings
 from chalicelib.surfaces import console, customer_flow, public_api
@@ -25,6 +24,8 @@ app.experimental_feature_flags.update(["WEBSOCKETS"])
 # Uploads arrive as multipart; API Gateway must pass them to Lambda base64-encoded, untouched.
 app.api.binary_types.append("multipart/form-data")
 middleware.install(app)
+dispatch.install()  # deferred listeners: analysis jobs, notifications, webhook jobs
+install_realtime()  # the fan-out (immediate listener) and seed 000's WebSocket dialect
 app.register_blueprint(health_surface)
 app.register_blueprint(console.bp)
 app.register_blueprint(customer_flow.bp)

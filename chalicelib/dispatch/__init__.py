@@ -7,12 +7,16 @@ Two kinds:
   analysis), so a send stays within its DynamoDB budget and a slow listener
   never slows a request. Deferred delivery is at least once: listeners are
   idempotent on the event id.
+
+Nothing subscribes on import: app.py calls `install()` (the deferred listeners here) and
+`chalicelib.realtime.install()` (the fan-out), once and explicitly.
 """
 from __future__ import annotations
 
 import json
 from typing import Callable, Iterable
 
+from chalicelib.dispatch import listeners
 from chalicelib.model.events import Event
 from chalicelib.observability import logger
 
@@ -22,12 +26,18 @@ _immediate: dict[str, list[Listener]] = {}
 _deferred: dict[str, list[Listener]] = {}
 
 
-def on(event_name: str, *, deferred: bool) -> Callable[[Listener], Listener]:
-    def register(listener: Listener) -> Listener:
-        (_deferred if deferred else _immediate).setdefault(event_name, []).append(listener)
-        return listener
+def subscribe(event_name: str, listener: Listener, *, deferred: bool) -> None:
+    """Idempotent: a listener subscribed twice to one event still runs once."""
+    subscribed = (_deferred if deferred else _immediate).setdefault(event_name, [])
+    if listener not in subscribed:
+        subscribed.append(listener)
 
-    return register
+
+def install() -> None:
+    """Subscribe the deferred listeners (analysis jobs, notifications, webhook jobs). Idempotent.
+    Until it runs, publish queues nothing: an event with no deferred listener is not queued."""
+    for event_name, listener in listeners.DEFERRED:
+        subscribe(event_name, listener, deferred=True)
 
 
 def publish(events: Iterable[Event]) -> None:
@@ -57,7 +67,3 @@ def run_deferred(event: Event) -> None:
     """Called by the events worker for one queued event. Raises so SQS retries it."""
     for listener in _deferred.get(event.name, []):
         listener(event)
-
-
-def has_deferred(event_name: str) -> bool:
-    return event_name in _deferred

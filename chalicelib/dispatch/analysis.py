@@ -10,7 +10,6 @@ import json
 
 from chalicelib.model import events as ev
 from chalicelib.domain.analysis import service
-from chalicelib.dispatch import on
 from chalicelib.domain import sites
 from chalicelib.integrations import queues
 
@@ -20,7 +19,6 @@ def job_body(site_id: str, conversation_id: str, seq: int, message_id: str) -> s
                        "message_id": message_id})
 
 
-@on(ev.MESSAGE_CREATED, deferred=True)
 def enqueue_analysis(event: ev.Event) -> None:
     message = event.payload["message"]
     if message["from"] != "visitor" or message["type"] != "text" or not message.get("content"):
@@ -29,3 +27,6 @@ def enqueue_analysis(event: ev.Event) -> None:
         return
     queues.send_batch("analysis", [job_body(event.site_id, event.conversation_id or "", int(message["seq"]),
                                             message["id"])])
+
+
+LISTENERS = ((ev.MESSAGE_CREATED, enqueue_analysis),)

@@ -1,5 +1,16 @@
-"""Importing this module registers every listener (app.py imports it once)."""
-from chalicelib.dispatch import analysis  # noqa: F401  (deferred: analysis jobs)
-from chalicelib.dispatch import notifications  # noqa: F401  (deferred: notifications)
-from chalicelib.dispatch import webhooks  # noqa: F401  (deferred: webhook delivery jobs)
-from chalicelib.realtime import fanout  # noqa: F401  (immediate: realtime pushes)
+"""The deferred listeners, in the order they run for one event: `dispatch.install()` subscribes them.
+
+Each module lists its own (event name, listener) pairs; none subscribes itself on import.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from chalicelib.dispatch import analysis, notifications, webhooks
+from chalicelib.model.events import Event
+
+DEFERRED: tuple[tuple[str, Callable[[Event], None]], ...] = (
+    *analysis.LISTENERS,  # visitor messages -> analysis jobs
+    *notifications.LISTENERS,  # agents' notifications
+    *webhooks.LISTENERS,  # webhook delivery jobs
+)

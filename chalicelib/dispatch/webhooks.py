@@ -4,7 +4,6 @@ subscribed webhook on the `webhooks` queue. The request that raised the event on
 from __future__ import annotations
 
 from chalicelib.model import events as ev
-from chalicelib.dispatch import on
 from chalicelib.domain.webhooks.catalogue import PUBLIC_NAMES
 from chalicelib.integrations import queues
 from chalicelib.domain.webhooks import service
@@ -16,5 +15,4 @@ def enqueue_deliveries(event: ev.Event) -> None:
         queues.send_batch("webhooks", [job.to_json() for job in jobs])
 
 
-for _name in PUBLIC_NAMES:
-    on(_name, deferred=True)(enqueue_deliveries)
+LISTENERS = tuple((name, enqueue_deliveries) for name in PUBLIC_NAMES)

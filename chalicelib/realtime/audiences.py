@@ -29,22 +29,27 @@ def agent(agent_id: str) -> str:
     return f"agent#{agent_id}"
 
 
-_CONVERSATION_EVENTS = frozenset({
-    ev.CONVERSATION_CREATED, ev.CONVERSATION_ASSIGNED, ev.CONVERSATION_CLOSED, ev.CONVERSATION_RATED,
-    ev.MESSAGE_CREATED, ev.MESSAGES_READ, ev.TYPING,
+# The one list of what only agents hear, in every dialect: visitors' presence, AI analysis, and
+# the inbox's news (a conversation opened, a rating given). Never routed to a visitor connection.
+AGENT_ONLY_EVENTS = frozenset({
+    ev.VISITOR_UPDATED, ev.VISITOR_ONLINE, ev.VISITOR_OFFLINE, ev.ANALYSIS_COMPLETED,
+    ev.CONVERSATION_CREATED, ev.CONVERSATION_RATED,
 })
-_AGENT_ONLY_EVENTS = frozenset({ev.VISITOR_UPDATED, ev.VISITOR_ONLINE, ev.VISITOR_OFFLINE, ev.ANALYSIS_COMPLETED})
+# A conversation's own visitor hears these too (all its tabs), as do the site's agents.
+_CONVERSATION_EVENTS = frozenset({
+    ev.CONVERSATION_ASSIGNED, ev.CONVERSATION_CLOSED, ev.MESSAGE_CREATED, ev.MESSAGES_READ, ev.TYPING,
+})
 
-ROUTED_EVENTS = _CONVERSATION_EVENTS | _AGENT_ONLY_EVENTS | {ev.AGENT_STATUS_CHANGED}
+ROUTED_EVENTS = _CONVERSATION_EVENTS | AGENT_ONLY_EVENTS | {ev.AGENT_STATUS_CHANGED}
 
 
 def for_event(event: ev.Event) -> list[str]:
     """The audiences an event reaches (each is one Query when delivering it)."""
+    if event.name in AGENT_ONLY_EVENTS:
+        return [site_agents(event.site_id)]
     if event.name in _CONVERSATION_EVENTS:
         visitor_id = event.payload["conversation"]["visitor_id"]
         return [visitor(event.site_id, visitor_id), site_agents(event.site_id)]
-    if event.name in _AGENT_ONLY_EVENTS:
-        return [site_agents(event.site_id)]
     if event.name == ev.AGENT_STATUS_CHANGED:
         return [site_agents(event.site_id), site_visitors(event.site_id)]
     return []

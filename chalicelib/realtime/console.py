@@ -15,6 +15,9 @@ Server -> client frames: section 12's `message`, `typing_start`,
 and the console's conversation updates (`conversation_created`,
 `conversation_assigned`, `conversation_closed`, `conversation_rated`,
 `messages_read`), which the document's dashboard needs but does not name.
+
+Messages and conversations in these frames are chalicelib/render/console.py's documents, the
+same as the REST API's. `chalicelib.realtime.install()` registers this dialect.
 """
 from __future__ import annotations
 
@@ -22,19 +25,17 @@ import json
 from typing import Any, Callable
 
 from chalicelib import dispatch
-from chalicelib.model import events as ev
+from chalicelib import parsing as params
 from chalicelib.domain import accounts, agents, inbox, limits, messaging
 from chalicelib.domain import visitors as visitor_domain
+from chalicelib.integrations import sockets as sender
+from chalicelib.model import events as ev
+from chalicelib.model.connections import ConnectionRecord, Recipient
 from chalicelib.model.errors import DomainError, Forbidden, NotFound, ServerError, Unauthorized, ValidationFailed
 from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.domain.media import service as media
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, presence
-from chalicelib.integrations import sockets as sender
-from chalicelib.store.connections import ConnectionRecord, Recipient
-from chalicelib import parsing as params
-from chalicelib.surfaces.console.conversations import message_view
-from chalicelib.surfaces.render import iso
+from chalicelib.render import console as shapes
 
 NAME = "console"
 ROLES = {"support": "agent", "visitor": "visitor"}  # 000's words -> principal kinds
@@ -58,20 +59,10 @@ def error_frame(error: DomainError, request_type: str | None = None) -> str:
     return _frame("error", **fields)
 
 
-def message_frame(message: dict[str, Any], conversation_id: str) -> str:
-    """Section 12's `{type, from, message, file?, conversation_id}`, plus what a client needs to
-    order, dedupe and resync: the id, `seq`, sender and time."""
-    fields: dict[str, Any] = {
-        "from": message["from"], "message": message.get("content"), "conversation_id": conversation_id,
-        "id": message["id"], "seq": message["seq"], "message_type": message["type"],
-        "sender": message["sender"], "created_at": message["created_at"],
-    }
-    if message.get("file_id"):
-        fields["file"] = media.message_file_view(message.get("file") or {"id": message["file_id"]})
-    client_id = (message.get("metadata") or {}).get("client_message_id")
-    if client_id:
-        fields["client_message_id"] = client_id
-    return _frame("message", **fields)
+def message_frame(document: dict[str, Any]) -> str:
+    """Section 12's `{type, from, message, file?, conversation_id}` around the message document
+    `state` and the REST API use (shapes.message_frame names the fields)."""
+    return _frame("message", **shapes.message_frame(document))
 
 
 def _typing_frame(event: ev.Event, recipient: Recipient) -> str | None:
@@ -117,16 +108,12 @@ def _conversation_frame(event: ev.Event) -> str | None:
     return None
 
 
-_AGENTS_ONLY = {ev.CONVERSATION_CREATED, ev.CONVERSATION_RATED, ev.VISITOR_ONLINE, ev.VISITOR_OFFLINE,
-                ev.VISITOR_UPDATED, ev.ANALYSIS_COMPLETED}
-
-
 def render(event: ev.Event, recipient: Recipient) -> str | None:
-    if event.name in _AGENTS_ONLY and recipient.role != "agent":
-        return None
+    if event.name in audiences.AGENT_ONLY_EVENTS and recipient.role != "agent":
+        return None  # routing already keeps these from visitors; a misrouted one still must not leak
     p = event.payload
     if event.name == ev.MESSAGE_CREATED:
-        return message_frame(p["message"], event.conversation_id or "")
+        return message_frame(shapes.created_message(p["message"], event.conversation_id or ""))
     if event.name == ev.TYPING:
         return _typing_frame(event, recipient)
     if event.name in (ev.VISITOR_ONLINE, ev.VISITOR_UPDATED):
@@ -136,7 +123,7 @@ def render(event: ev.Event, recipient: Recipient) -> str | None:
     if event.name == ev.AGENT_STATUS_CHANGED:
         return _status_frame(event)
     if event.name == ev.ANALYSIS_COMPLETED:
-        return _frame("analysis", **{"from": p.get("from", "visitor")}, analysis=p["analysis"],
+        return _frame("analysis", **{"from": p.get("from", "visitor")}, analysis=shapes.analysis(p["analysis"]),
                       conversation_id=event.conversation_id, message_id=p.get("message_id"))
     return _conversation_frame(event)
 
@@ -231,7 +218,7 @@ def _on_message(frame: Frame) -> None:
                           idempotency_key=client_id)
     dispatch.publish(published + sent.events)
     if sent.replayed:  # the first send already went out; answer the retry on this socket only
-        frame.reply(message_frame(messaging.message_payload(sent.message), conversation_id))
+        frame.reply(message_frame(shapes.message(sent.message, sent.conversation, frame.principal)))
 
 
 def _on_typing(frame: Frame) -> None:
@@ -267,15 +254,14 @@ def _on_get_state(frame: Frame) -> None:
                              "site_id": frame.site_id, "conversation": None, "messages": [], "has_more": False}
     if conversation_id is not None:
         if last_seq is None:
-            c, page, has_more = inbox.with_latest(frame.principal, conversation_id, STATE_MESSAGES, None)
+            c, page, has_more = messaging.page(frame.principal, conversation_id, limit=STATE_MESSAGES, before=None,
+                                               after=None)
         else:
             c, page, has_more = messaging.since(frame.principal, conversation_id, last_seq, RESYNC_PAGE)
-        state.update(
-            conversation={"id": c.conversation_id, "status": c.status, "visitor_id": c.visitor_id,
-                          "visitor_name": c.visitor_name, "assigned_agent_id": c.assigned_agent_id,
-                          "created_at": iso(c.created_at), "closed_at": iso(c.closed_at)},
-            messages=[message_view(m, c, frame.principal) for m in page], has_more=has_more, last_seq=c.seq,
-        )
+        # The same conversation and message documents as GET /api/v1/conversations/{id}.
+        state.update(conversation=shapes.conversation(c, frame.principal),
+                     messages=[shapes.message(m, c, frame.principal) for m in page], has_more=has_more,
+                     last_seq=c.seq)
     if isinstance(frame.principal, VisitorPrincipal):
         state["support_online"] = bool(agents.members(frame.site_id, "online"))
         state["visitor_id"] = frame.principal.visitor_id
@@ -365,6 +351,3 @@ class ConsoleDialect:
         return VisitorPrincipal(site_id=connection.site_id or "", visitor_id=connection.principal_id or "")
 
     render = staticmethod(render)
-
-
-dialects.register(ConsoleDialect())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from chalicelib.store.connections import ConnectionRecord
+from chalicelib.model.connections import ConnectionRecord
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from typing import Any
 
 from chalice.app import WebsocketEvent
 
+from chalicelib.domain import connections
+from chalicelib.integrations.sockets import management_endpoint
+from chalicelib.model.connections import ConnectionRecord
 from chalicelib.observability import logger
 from chalicelib.realtime import dialects
-from chalicelib.integrations.sockets import management_endpoint
 from chalicelib.settings import get_settings
-from chalicelib.store import connections
-from chalicelib.store.base import now
 
 
 def _connect_request(event: WebsocketEvent) -> dialects.ConnectRequest:
@@ -49,7 +49,7 @@ def on_connect(event: WebsocketEvent) -> dict[str, Any]:
             dialect.accepted(result.record)
         except Exception:  # presence is best effort; the socket is still accepted
             logger.exception("accept step failed", extra={"connection_id": request.connection_id})
-        connections.save_connection(result.record, result.audiences)
+        connections.record(result.record, result.audiences)
     response: dict[str, Any] = {"statusCode": result.status}
     if result.subprotocol:
         response["headers"] = {"Sec-WebSocket-Protocol": result.subprotocol}
@@ -57,7 +57,7 @@ def on_connect(event: WebsocketEvent) -> dict[str, Any]:
 
 
 def on_message(event: WebsocketEvent) -> dict[str, Any]:
-    record = connections.get_connection(event.connection_id)
+    record = connections.find(event.connection_id)
     dialect = dialects.by_name(record.dialect) if record else None
     if record is None or dialect is None:
         # A frame on a connection we never accepted or already dropped: nothing to route.
@@ -69,30 +69,26 @@ def on_message(event: WebsocketEvent) -> dict[str, Any]:
 
 def on_disconnect(event: WebsocketEvent) -> dict[str, Any]:
     context = event.to_dict().get("requestContext", {})
-    record = connections.get_connection(event.connection_id)
+    record = connections.find(event.connection_id)
     if record is not None:
         _drop(record, context.get("disconnectStatusCode"), context.get("disconnectReason"))
     return {"statusCode": 200}
 
 
-# A socket is recorded just before $connect returns; until it returns, posts to it answer Gone.
-OPENING_GRACE_SECONDS = 5
-
-
 def forget(connection_id: str, reason: str) -> None:
     """A connection that vanished without $disconnect (a post answered Gone): drop it the same way."""
-    record = connections.get_connection(connection_id)
+    record = connections.find(connection_id)
     if record is None:
-        connections.delete_connection(connection_id)
+        connections.forget(connection_id)
         return
-    if record.connected_at is not None and (now() - record.connected_at).total_seconds() < OPENING_GRACE_SECONDS:
-        return  # still opening, not gone
+    if connections.still_opening(record):
+        return  # not gone: API Gateway answers Gone until $connect returns
     _drop(record, None, reason)
 
 
-def _drop(record: connections.ConnectionRecord, status_code: int | None, reason: str | None) -> None:
+def _drop(record: ConnectionRecord, status_code: int | None, reason: str | None) -> None:
     # Delete first, so the dialect's presence count no longer sees this connection.
-    connections.delete_connection(record.connection_id)
+    connections.forget(record.connection_id)
     dialect = dialects.by_name(record.dialect)
     if dialect is not None:
         try:

@@ -11,15 +11,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from chalicelib.domain import connections, messaging
+from chalicelib.integrations import sockets as sender
 from chalicelib.model import events as ev
-from chalicelib.dispatch import on
-from chalicelib.domain import messaging
+from chalicelib.model.connections import Recipient
 from chalicelib.model.conversations import reader_side
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, entrypoints
-from chalicelib.integrations import sockets as sender
-from chalicelib.store import connections
-from chalicelib.store.connections import Recipient
 
 # Shared by every invocation a (Lambda or local) process serves; posts are I/O bound.
 _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="fanout")
@@ -75,13 +73,10 @@ def deliver(event: ev.Event) -> Delivery:
 
 
 def push(event: ev.Event) -> None:
+    """The immediate listener of every routed event (realtime.install subscribes it)."""
     delivery = deliver(event)
     if event.name == ev.MESSAGE_CREATED:
         message = event.payload["message"]
         readers = "agent" if reader_side(message["from"]) == "agents" else "visitor"
         if event.conversation_id and any(r.role == readers for r in delivery.posted):
             messaging.mark_delivered(message, event.conversation_id)
-
-
-for _name in sorted(audiences.ROUTED_EVENTS):
-    on(_name, deferred=False)(push)
