@@ -43,7 +43,7 @@ WEBHOOK_RETRY_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
 @dataclass(frozen=True)
 class WebhookSettings:
     """Delivery: the wait before each attempt (seconds), the request timeout, and when a
-    webhook that keeps failing is disabled (README "Webhooks")."""
+    webhook that keeps failing is disabled (docs/webhooks.md)."""
 
     retry_schedule: tuple[float, ...] = WEBHOOK_RETRY_SCHEDULE
     timeout_seconds: float = 10.0
@@ -66,7 +66,7 @@ def _schedule(env: Mapping[str, str]) -> tuple[float, ...]:
 
 @dataclass(frozen=True)
 class FileSettings:
-    """Upload limits and link lifetimes (README "Files")."""
+    """Upload limits and link lifetimes (docs/files.md)."""
 
     max_upload_bytes: int = 10 * 1024 * 1024  # seed 000: 10 MB
     upload_url_seconds: int = 15 * 60  # a presigned upload URL's life
@@ -76,7 +76,7 @@ class FileSettings:
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    """Which AI provider analyses messages, and what Bedrock costs (README "AI analysis")."""
+    """Which AI provider analyses messages, and what Bedrock costs (docs/analysis.md)."""
 
     provider: str = "local"  # local | bedrock
     bedrock_model_id: str = "anthropic.claude-3-haiku-20240307-v1:0"

@@ -79,13 +79,13 @@ def _local_signing_secret(data_dir: Path | None) -> str:
 
 
 def _banner(url: str, aws_endpoint: str, options: StackOptions, demo: object, started: float) -> str:
-    password = getattr(demo, "admin_password", None) or "(set when first created; see README to reset)"
+    password = getattr(demo, "admin_password", None) or "(set when first created; FRESH=1 make run starts over)"
     data = str(options.data_dir.resolve()) if options.data_dir else "in memory (nothing kept)"
     return "\n".join(
         [
             "",
             f"Parley local stack ready in {time.monotonic() - started:.1f}s",
-            f"  REST API      {url}   (/api/v1, /v1, /chat)",
+            f"  REST API      {url}   (/api/v1, /v1)",
             f"  WebSocket     {url.replace('http', 'ws', 1)}/   (any path; dialect from the query)",
             f"  Health        {url}/health",
             f"  AWS (moto)    {aws_endpoint}",

@@ -1,4 +1,4 @@
-"""The README's curl walkthroughs run, as written, against the running stack."""
+"""The documentation's walkthroughs (README.md and docs/*.md) run, as written, against the running stack."""
 import re
 import subprocess
 import sys
@@ -8,12 +8,20 @@ import pytest
 
 from tests.e2e.conftest import DEMO_PASSWORD
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"<!-- readme-walkthrough:(?P<name>[\w-]+) -->\s*```(?P<lang>bash|python)\n(?P<script>.*?)```", re.S)
 
 
 def walkthroughs():
-    return {m.group("name"): (m.group("lang"), m.group("script")) for m in BLOCK.finditer(README.read_text())}
+    found: dict[str, tuple[str, str]] = {}
+    for page in PAGES:
+        if not page.exists():
+            continue
+        for m in BLOCK.finditer(page.read_text()):
+            assert m.group("name") not in found, f"walkthrough {m.group('name')!r} appears twice ({page.name})"
+            found[m.group("name")] = (m.group("lang"), m.group("script"))
+    return found
 
 
 def test_the_readme_has_walkthroughs():
