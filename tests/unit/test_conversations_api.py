@@ -1,4 +1,6 @@
 """Seed 000 sections 4, 5, 8, 9, 11 through chalice.test.Client on moto."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from chalicelib.model import events as ev
@@ -6,7 +8,7 @@ from chalicelib.domain import inbox
 from chalicelib.model.identity import AgentPrincipal
 from chalicelib.store import conversations as store
 from chalicelib.store import tenants
-from chalicelib.store.base import now
+from chalicelib.store.base import ConditionFailed, now
 from tests.unit.chat_helpers import as_visitor, data, drain_events, error, open_conversation, send, visitor_token
 from tests.unit.identity_fixtures import world  # noqa: F401
 
@@ -191,8 +193,9 @@ def test_assignment_is_a_conditional_write(world):
     bob = world.token("bob", "site_a")
     data(world.call("PATCH", f"/api/v1/conversations/{conversation_id}/assign", {"agent_id": world.bob.agent_id},
                     token=bob))
-    with pytest.raises(store.AssignmentRaced):
+    with pytest.raises(ConditionFailed) as refused:
         store.assign(stale, world.alice.agent_id, "alice", now(), [])
+    assert refused.value.keys == {store.conversation_key(conversation_id)}  # the conversation refused, by key
     assert store.get(conversation_id).assigned_agent_id == world.bob.agent_id
     counts = {m.username: m.active_conversations for m in tenants.list_members("site_a")}
     assert counts == {"alice": 0, "bob": 1}
@@ -320,19 +323,63 @@ def test_unknown_event_names_are_refused():
 
 # -- analytics ----------------------------------------------------------------------------------
 
-def test_dashboard_and_agent_figures_equal_what_happened(world):
+class _AppClock:
+    """Stands in for chalicelib.store.base.now, the one clock the app reads; the test moves it."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+    def at(self, moment):
+        self.moment = moment
+
+
+def _freeze_app_clock(monkeypatch, moment):
+    """Every module that took `now` from store/base (`from chalicelib.store.base import now`)
+    holds its own reference: replace each, and base's, with one clock the test controls."""
+    import sys
+
+    from chalicelib.store import base
+
+    clock, real = _AppClock(moment), base.now
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in ("chalicelib", "local", "app") and getattr(module, "now", None) is real:
+            monkeypatch.setattr(module, "now", clock)
+    monkeypatch.setattr(base, "now", clock)
+    return clock
+
+
+def _utc(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_dashboard_and_agent_figures_equal_what_happened(world, monkeypatch):
+    # A fixed moment, well inside one UTC hour and day: nothing straddles a boundary, whenever it runs.
+    t0 = datetime(2026, 3, 10, 14, 0, 0, tzinfo=timezone.utc)
+    clock = _freeze_app_clock(monkeypatch, t0)
     bob = world.token("bob", "site_a")
     conversations = []
-    for i in range(3):
+    for i in range(3):  # opened at 14:00, 14:01, 14:02; each visitor writes 10 s later
+        clock.at(t0 + timedelta(minutes=i))
         vt = visitor_token(world, visitor_id=f"v_{i}")
         conversation_id = open_conversation(world, vt, visitor_id=f"v_{i}")
         conversations.append((conversation_id, vt))
+        clock.at(t0 + timedelta(minutes=i, seconds=10))
         send(world, conversation_id, "question", headers=as_visitor(vt))
     first_id, first_vt = conversations[0]
+    clock.at(t0 + timedelta(minutes=3))
     world.call("PATCH", f"/api/v1/conversations/{first_id}/assign", {"agent_id": world.bob.agent_id}, token=bob)
-    send(world, first_id, "answer 1", token=bob)
-    send(world, first_id, "answer 2", token=bob)
-    world.call("PATCH", f"/api/v1/conversations/{first_id}/close", {}, token=bob)
+    clock.at(t0 + timedelta(minutes=3, seconds=30))  # 200 s after the visitor's question (14:00:10)
+    answer = data(send(world, first_id, "answer 1", token=bob), 201)
+    assert _utc(answer["created_at"]) == t0 + timedelta(seconds=210)  # the app reads the frozen clock
+    clock.at(t0 + timedelta(minutes=4))
+    send(world, first_id, "answer 2", token=bob)  # not a first response: changes no average
+    clock.at(t0 + timedelta(minutes=20))  # 1200 s after the conversation opened (14:00:00)
+    closed = data(world.call("PATCH", f"/api/v1/conversations/{first_id}/close", {}, token=bob))
+    assert _utc(closed["closed_at"]) == t0 + timedelta(seconds=1200)
+    clock.at(t0 + timedelta(minutes=21))
     rated = world.call("POST", f"/api/v1/conversations/{first_id}/rating", {"rating": 4}, headers=as_visitor(first_vt))
     assert data(rated) == {"conversation_id": first_id, "rating": 4}
     assert error(world.call("POST", f"/api/v1/conversations/{first_id}/rating", {"rating": 5},
@@ -340,12 +387,12 @@ def test_dashboard_and_agent_figures_equal_what_happened(world):
     assert error(world.call("POST", f"/api/v1/conversations/{conversations[1][0]}/rating", {"rating": 9},
                             headers=as_visitor(conversations[1][1])), 400)
 
+    clock.at(t0 + timedelta(minutes=25))
     dash = data(world.call("GET", "/api/v1/analytics/dashboard?site_id=site_a&period=today", token=bob))
     assert dash["total_conversations"] == 3 and dash["active_conversations"] == 2
     assert dash["messages_sent"] == 5 and dash["customer_satisfaction"] == 4.0
-    assert dash["average_response_time"] >= 0
-    hour = now().hour
-    assert dash["conversations_by_hour"] == [{"hour": hour, "count": 3}]
+    assert dash["average_response_time"] == 200  # one first response, 14:00:10 -> 14:03:30
+    assert dash["conversations_by_hour"] == [{"hour": 14, "count": 3}]
     assert data(world.call("GET", "/api/v1/analytics/dashboard?site_id=site_a&period=month", token=bob))[
         "total_conversations"] == 3
     assert error(world.call("GET", "/api/v1/analytics/dashboard?site_id=site_a&period=year", token=bob), 400)
@@ -354,7 +401,8 @@ def test_dashboard_and_agent_figures_equal_what_happened(world):
     mine = data(world.call("GET", f"/api/v1/analytics/agents/{world.bob.agent_id}?period=week", token=bob))
     assert mine["agent_id"] == world.bob.agent_id and mine["conversations_handled"] == 1
     assert mine["messages_sent"] == 2 and mine["customer_satisfaction"] == 4.0
-    assert mine["average_resolution_time"] >= 0 and mine["average_response_time"] >= 0
+    assert mine["average_response_time"] == 200
+    assert mine["average_resolution_time"] == 1200  # opened 14:00:00, closed 14:20:00
     alice = world.token("alice", "site_a")
     assert data(world.call("GET", f"/api/v1/analytics/agents/{world.bob.agent_id}", token=alice))["messages_sent"] == 2
     assert error(world.call("GET", f"/api/v1/analytics/agents/{world.alice.agent_id}", token=bob), 404)

@@ -38,10 +38,15 @@ def test_log_lines_are_json_with_the_request_id_while_handling():
         rest = apigw.rest_event(method="GET", raw_path="/health", headers=[], body=b"", route=route,
                                 stage="local", domain="d", source_ip="127.0.0.1", binary_types=[])
         middleware.bind_request_id(Request(rest), lambda e: observability.logger.info("inside"))
-        observability.logger.info("outside")
+        observability.logger.debug("below the default level")
+        observability.logger.warning("outside")
     finally:
         handler.setStream(original)
     inside, outside = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert inside["message"] == "inside" and inside["request_id"] == rest["requestContext"]["requestId"]
     assert "request_id" not in outside
-    assert logging.getLevelName(inside["level"]) is not None
+    # Each line carries the level it was logged at, by its standard name; at the documented
+    # default (POWERTOOLS_LOG_LEVEL unset: INFO) the debug line is dropped.
+    assert (inside["level"], outside["level"]) == ("INFO", "WARNING")
+    assert logging.getLevelName(inside["level"]) == logging.INFO
+    assert observability.logger.log_level == logging.INFO
