@@ -10,9 +10,10 @@ from chalicelib.realtime import entrypoints as realtime
 from chalicelib.realtime import install as install_realtime
 from chalicelib.resources import queue_spec
 from chalicelib.settings import get_settings
-from chalicelib.surfaces import console, customer_flow, public_api
+from chalicelib.surfaces import assistant, console, customer_flow, public_api, visitor_chat
 from chalicelib.surfaces.health import bp as health_surface
 from chalicelib.workers import analysis as analysis_worker
+from chalicelib.workers import assistant_purge as assistant_purge_worker
 from chalicelib.workers import events as events_worker
 from chalicelib.workers import media as media_worker
 from chalicelib.workers import webhooks as webhooks_worker
@@ -25,11 +26,13 @@ app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.api.binary_types.append("multipart/form-data")
 middleware.install(app)
 dispatch.install()  # deferred listeners: analysis jobs, notifications, webhook jobs
-install_realtime()  # the fan-out (immediate listener) and seed 000's WebSocket dialect
+install_realtime()  # the fan-out (immediate listener) and the WebSocket dialects (000, 001)
 app.register_blueprint(health_surface)
 app.register_blueprint(console.bp)
 app.register_blueprint(customer_flow.bp)
 app.register_blueprint(public_api.bp)
+app.register_blueprint(visitor_chat.bp)
+app.register_blueprint(assistant.bp)
 
 
 @app.on_ws_connect()
@@ -66,3 +69,7 @@ def process_media(event: SQSEvent) -> dict:
 def deliver_webhooks(event: SQSEvent) -> dict:
     return webhooks_worker.handle_batch(event.to_dict(), event.context)
 
+
+@app.on_sqs_message(queue=settings.queue_name("assistant-purge"), batch_size=queue_spec("assistant-purge").batch_size)
+def purge_assistant_conversations(event: SQSEvent) -> dict:
+    return assistant_purge_worker.handle_batch(event.to_dict(), event.context)

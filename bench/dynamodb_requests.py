@@ -127,10 +127,11 @@ def main() -> None:
             auth = {"Authorization": f"Bearer {refreshed['token']}"}
             call("GET /api/v1/sites/{site_id}", "GET", "/api/v1/sites/site_a", headers=auth)
             call("GET /api/v1/sites", "GET", "/api/v1/sites", headers=auth)
-            call("POST /api/v1/visitors (new)", "POST", "/api/v1/visitors",
-                 {"site_id": "site_a", "visitor_id": "v1", "name": "V"})
-            call("POST /api/v1/visitors (again)", "POST", "/api/v1/visitors",
-                 {"site_id": "site_a", "visitor_id": "v1", "name": "V"})
+            first = call("POST /api/v1/visitors (new)", "POST", "/api/v1/visitors",
+                         {"site_id": "site_a", "visitor_id": "v1", "name": "V"}).json_body["data"]
+            call("POST /api/v1/visitors (again, with its token)", "POST", "/api/v1/visitors",
+                 {"site_id": "site_a", "visitor_id": "v1", "name": "V"},
+                 headers={"X-Visitor-Token": first["session_token"]})
             call("GET /api/v1/visitors/{visitor_id}", "GET", "/api/v1/visitors/v1?site_id=site_a", headers=auth)
             call("GET /api/v1/visitors/active", "GET", "/api/v1/visitors/active?site_id=site_a", headers=auth)
             call("GET /api/v1/agents", "GET", "/api/v1/agents?site_id=site_a", headers=auth)
@@ -226,6 +227,53 @@ def main() -> None:
                  f"/api/v1/analysis/conversation/{cid}", headers=auth)
             call("GET /api/v1/analysis/conversation/{id} (cached)", "GET",
                  f"/api/v1/analysis/conversation/{cid}", headers=auth)
+            # -- seed 002: the AI-assistant chat API (/chat) and its admin routes --
+            from chalicelib.domain.assistant import assistants as assistant_admin
+            from chalicelib.domain.assistant import chats as assistant_chats
+
+            assistant_chats.PURGE_DELAY_SECONDS = 0
+            assistant_admin.ensure_demo("site_a")
+            made = call("POST /api/v1/admin/sites/{id}/assistants", "POST", "/api/v1/admin/sites/site_a/assistants",
+                        {"name": "Sales Helper"}, headers=auth).json_body["data"]["id"]
+            call("GET /api/v1/admin/sites/{id}/assistants", "GET", "/api/v1/admin/sites/site_a/assistants",
+                 headers=auth)
+            call("PATCH /api/v1/admin/sites/{id}/assistants/{agent_id}", "PATCH",
+                 f"/api/v1/admin/sites/site_a/assistants/{made}", {"active": False}, headers=auth)
+            call("DELETE /api/v1/admin/sites/{id}/assistants/{agent_id}", "DELETE",
+                 f"/api/v1/admin/sites/site_a/assistants/{made}", headers=auth)
+            end_user = client.http.post("/api/v1/visitors", headers={"Content-Type": "application/json"},
+                                        body=json.dumps({"site_id": "site_a", "visitor_id": "u002", "name": "U"}))
+            user = {"Authorization": f"Bearer {end_user.json_body['data']['session_token']}"}
+            chat = call("POST /chat/conversations", "POST", "/chat/conversations",
+                        {"title": "New Customer Inquiry", "agent_id": 5}, headers=user).json_body["data"]["conversation_id"]
+            for i in range(25):
+                client.http.post(f"/chat/conversations/{chat}/messages", headers={"Content-Type": "application/json",
+                                                                                   **user},
+                                 body=json.dumps({"content": f"warm-up message {i}", "sender_type": "user"}))
+            call("POST /chat/conversations/{id}/messages", "POST", f"/chat/conversations/{chat}/messages",
+                 {"content": "My order number is #12345", "sender_type": "user"}, headers=user)
+            call("POST /chat/conversations/{id}/messages (Idempotency-Key)", "POST",
+                 f"/chat/conversations/{chat}/messages", {"content": "once"}, headers={**user, "Idempotency-Key": "k"})
+            call("POST /chat/conversations/{id}/messages (replay)", "POST", f"/chat/conversations/{chat}/messages",
+                 {"content": "once"}, headers={**user, "Idempotency-Key": "k"})
+            call("POST /chat/conversations/{id}/ai-response (local)", "POST",
+                 f"/chat/conversations/{chat}/ai-response",
+                 {"message": "My order number is #12345", "agent_id": 5, "include_context": True}, headers=user)
+            call("GET /chat/conversations", "GET", "/chat/conversations?limit=20&offset=0", headers=user)
+            call("GET /chat/conversations/{id}", "GET", f"/chat/conversations/{chat}", headers=user)
+            call("GET /chat/conversations/{id}/messages (offset=0)", "GET",
+                 f"/chat/conversations/{chat}/messages?limit=20&offset=0", headers=user)
+            call("GET /chat/conversations/{id}/messages (offset=20)", "GET",
+                 f"/chat/conversations/{chat}/messages?limit=20&offset=20", headers=user)
+            call("PUT /chat/conversations/{id} (pin)", "PUT", f"/chat/conversations/{chat}", {"is_pinned": True},
+                 headers=user)
+            call("PUT /chat/conversations/{id} (archive)", "PUT", f"/chat/conversations/{chat}",
+                 {"is_archived": True}, headers=user)
+            call("GET /chat/search (one word)", "GET", "/chat/search?query=order&limit=20", headers=user)
+            call("GET /chat/search (two words)", "GET", "/chat/search?query=warm-up%20message&limit=20", headers=user)
+            call("GET /chat/analytics/dashboard", "GET", "/chat/analytics/dashboard", headers=user)
+            call("GET /chat/analytics/global", "GET", "/chat/analytics/global?site_id=site_a", headers=auth)
+            call("DELETE /chat/conversations/{id}", "DELETE", f"/chat/conversations/{chat}", headers=user)
             call("POST /api/v1/auth/logout", "POST", "/api/v1/auth/logout", headers=auth)
 
     width = max(len(label) for label, *_ in rows)

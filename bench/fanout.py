@@ -78,7 +78,7 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     from chalicelib import dispatch, realtime
     from chalicelib.domain import inbox, messaging
     from chalicelib.integrations import sockets as sender
-    from chalicelib.model.identity import VisitorPrincipal
+    from chalicelib.model.identity import Agent, VisitorPrincipal
     from chalicelib.settings import get_settings
     from chalicelib.store import tenants, visitors
     from chalicelib.store.models import LiveConnection, Subscription
@@ -120,6 +120,11 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
                                                 dialect="console", endpoint="http://bench", role="visitor",
                                                 principal_id=visitor_id, expires_at=_later()))
                 bulk_connections(f"agent{recipients}_", recipients - 1, lambda i: "site_a", "agent")
+                # Fan-out sends only to agents who are still members of the site: make them members.
+                for i in range(recipients - 1):
+                    tenants.create_agent(Agent(agent_id=f"agent{recipients}_p{i}", username=f"a{recipients}x{i}",
+                                               email=None, role="support_agent", site_ids=("site_a",),
+                                               status="online", created_at=_now()), "bench-not-a-hash")
                 conversation = inbox.open_conversation(principal, "site_a", visitor_id).conversation
                 for i in range(3):  # warm-up
                     messaging.send(principal, conversation.conversation_id, kind="text", content=f"w{i}")

@@ -38,6 +38,9 @@ QUEUES: tuple[QueueSpec, ...] = (
     # A batch's deliveries run side by side: about one 10 s receiver timeout per batch, plus bookkeeping.
     QueueSpec(name="webhooks", visibility_timeout=180, max_receive_count=5, consumer_timeout=30),
     QueueSpec(name="media", visibility_timeout=180, max_receive_count=3, consumer_timeout=30),
+    # Seed 002: a deleted conversation's messages and search postings, a batch of them per job.
+    QueueSpec(name="assistant-purge", visibility_timeout=180, max_receive_count=5, consumer_timeout=30,
+              batch_size=5),
 )
 
 

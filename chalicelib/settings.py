@@ -8,7 +8,7 @@ against moto locally and against real AWS when deployed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -90,6 +90,16 @@ class AnalysisSettings:
 
 
 @dataclass(frozen=True)
+class AssistantSettings:
+    """Seed 002's AI-assistant chat (docs/api-002-assistant.md)."""
+
+    context_messages: int = 10  # recent messages an AI response reads with include_context
+    max_message_chars: int = 4000  # a user's message, and the `message` an AI response answers
+    purge_batch: int = 1000  # messages one deletion job removes before handing the rest to the next job
+    search_postings: int = 10_000  # index entries a search reads per word at most (a word's newest first)
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str
     region: str
@@ -120,6 +130,10 @@ class Settings:
     analysis: AnalysisSettings
     files: FileSettings
     webhooks: WebhookSettings
+    # How long one process trusts a site's status (active | suspended) before reading it again: a
+    # suspension reaches the entry points that use the cache at most this late (0-60 s).
+    site_status_cache_seconds: int = 30
+    assistant: AssistantSettings = field(default_factory=AssistantSettings)
 
     @property
     def is_local(self) -> bool:
@@ -185,6 +199,23 @@ def _analysis(env: Mapping[str, str]) -> AnalysisSettings:
     )
 
 
+def _assistant(env: Mapping[str, str]) -> AssistantSettings:
+    defaults = AssistantSettings()
+    chosen = AssistantSettings(
+        context_messages=_int(env, "PARLEY_ASSISTANT_CONTEXT_MESSAGES", defaults.context_messages),
+        max_message_chars=_int(env, "PARLEY_ASSISTANT_MAX_MESSAGE_CHARS", defaults.max_message_chars),
+        purge_batch=_int(env, "PARLEY_ASSISTANT_PURGE_BATCH", defaults.purge_batch),
+        search_postings=_int(env, "PARLEY_ASSISTANT_SEARCH_MAX_POSTINGS", defaults.search_postings),
+    )
+    if not 0 <= chosen.context_messages <= 50:
+        raise SettingsError("PARLEY_ASSISTANT_CONTEXT_MESSAGES must be 0-50")
+    if not 1 <= chosen.max_message_chars <= 100_000:
+        raise SettingsError("PARLEY_ASSISTANT_MAX_MESSAGE_CHARS must be 1-100000")
+    if chosen.purge_batch < 1 or chosen.search_postings < 1:
+        raise SettingsError("PARLEY_ASSISTANT_PURGE_BATCH and PARLEY_ASSISTANT_SEARCH_MAX_POSTINGS must be positive")
+    return chosen
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     stage = env.get("PARLEY_STAGE", "local")
     if stage not in STAGES:
@@ -196,6 +227,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     jwt_secret = env.get("PARLEY_JWT_SECRET") or None
     if jwt_secret is not None and len(jwt_secret.encode()) < 32:
         raise SettingsError("PARLEY_JWT_SECRET must be at least 32 bytes")
+    site_status_cache_seconds = _int(env, "PARLEY_SITE_STATUS_CACHE_SECONDS", 30)
+    if site_status_cache_seconds > 60:
+        raise SettingsError("PARLEY_SITE_STATUS_CACHE_SECONDS must be at most 60")
     registration = env.get("PARLEY_AGENT_REGISTRATION", "open" if stage == "local" else "admin")
     if registration not in {"open", "admin"}:
         raise SettingsError("PARLEY_AGENT_REGISTRATION must be 'open' or 'admin'")
@@ -234,6 +268,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             rotation_overlap_seconds=_int(env, "PARLEY_WEBHOOK_ROTATION_OVERLAP_SECONDS",
                                           WebhookSettings.rotation_overlap_seconds),
         ),
+        site_status_cache_seconds=site_status_cache_seconds,
+        assistant=_assistant(env),
     )
 
 

@@ -20,7 +20,7 @@ from constructs import Construct
 ROOT = Path(__file__).resolve().parent.parent
 # The SQS consumers in app.py, by Chalice's logical id, and the queue each reads.
 CONSUMERS = {"ProcessEvents": "events", "AnalyseMessages": "analysis", "ProcessMedia": "media",
-             "DeliverWebhooks": "webhooks"}
+             "DeliverWebhooks": "webhooks", "PurgeAssistantConversations": "assistant-purge"}
 WEBSOCKET_FUNCTIONS = ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect")
 API_FUNCTION = "APIHandler"
 REST_API_NAME = "parley"  # Chalice names the REST API after the app

@@ -1,4 +1,4 @@
-"""The demo tenant: one site and its admin, created when absent."""
+"""The demo tenant: one site, its admin and its AI assistant (seed 002's id 5), created when absent."""
 from __future__ import annotations
 
 import secrets
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.auth.passwords import hash_password
+from chalicelib.domain.assistant import assistants
 from chalicelib.model.identity import Agent
 from chalicelib.store import tenants
 from chalicelib.store.base import now
@@ -22,6 +23,7 @@ class DemoTenant:
 
 def seed_demo(site_id: str, username: str, password: str | None, data_dir: Path | None) -> DemoTenant:
     tenants.create_site_if_absent(site_id, name="Parley demo site", domain="http://127.0.0.1:8000")
+    assistants.ensure_demo(site_id)  # seed 002's "Customer Service Agent", id 5
     # LOCAL ONLY: a generated demo password is kept beside the local data so the
     # banner can show it again after a restart. Never used outside `make run`.
     password_file = data_dir / "demo-admin-password" if data_dir else None

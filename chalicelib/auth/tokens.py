@@ -52,8 +52,19 @@ def issue(kind: TokenKind, subject: str, lifetime_seconds: int, claims: dict[str
     return jwt.encode(payload, derived_key(kind.key_purpose), algorithm=ALGORITHM)
 
 
-def verify(kind: TokenKind, token: str) -> dict[str, Any]:
-    """The token's claims, or TokenExpired / Unauthorized."""
+LEEWAY_SECONDS = 5  # clock skew between issuer and verifier
+
+
+def verify(kind: TokenKind, token: str, expired_grace_seconds: int = 0) -> dict[str, Any]:
+    """The token's claims, or TokenExpired / Unauthorized.
+
+    `expired_grace_seconds`: also accept a token that expired at most this long ago. Only
+    for proving who a caller was (a returning visitor's old token, domain/visitor_identity.py),
+    never for a session; signature, algorithm, issuer, audience, type and every required claim
+    are checked all the same, and `iat`/`nbf` keep the usual small leeway.
+    """
+    if not isinstance(token, str) or not token:
+        raise Unauthorized("Invalid token")
     try:
         claims = jwt.decode(
             token,
@@ -61,8 +72,8 @@ def verify(kind: TokenKind, token: str) -> dict[str, Any]:
             algorithms=[ALGORITHM],
             audience=kind.audience,
             issuer=get_settings().jwt_issuer,
-            options={"require": REQUIRED_CLAIMS},
-            leeway=5,
+            options={"require": REQUIRED_CLAIMS, "verify_exp": expired_grace_seconds <= 0},
+            leeway=LEEWAY_SECONDS,
         )
     except jwt.ExpiredSignatureError:
         raise TokenExpired() from None
@@ -70,6 +81,12 @@ def verify(kind: TokenKind, token: str) -> dict[str, Any]:
         raise Unauthorized("Invalid token") from None
     if claims.get("typ") != kind.typ:
         raise Unauthorized("Invalid token")
+    if expired_grace_seconds > 0:
+        expires = claims.get("exp")
+        if isinstance(expires, bool) or not isinstance(expires, (int, float)):
+            raise Unauthorized("Invalid token")
+        if expires + expired_grace_seconds + LEEWAY_SECONDS < time.time():
+            raise TokenExpired()
     return claims
 
 

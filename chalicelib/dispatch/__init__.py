@@ -22,6 +22,8 @@ from chalicelib.observability import logger
 
 Listener = Callable[[Event], None]
 
+EVENTS_DLQ = "events-dlq"  # the events queue's dead-letter queue (chalicelib/resources.py)
+
 _immediate: dict[str, list[Listener]] = {}
 _deferred: dict[str, list[Listener]] = {}
 
@@ -58,9 +60,25 @@ def publish(events: Iterable[Event]) -> None:
         try:
             queues.send_events(bodies)
         except Exception:
-            # The write has committed: answering 500 would invite a duplicate retry. Keep the
-            # events in the log, whole, so they can be replayed (see README "Events").
-            logger.exception("events not queued; replay them from this log line", extra={"events": bodies})
+            # The write has committed: answering 500 would invite a duplicate retry. The whole
+            # events go to the events DLQ, whose redrive puts them back on the queue (listeners
+            # dedupe by event id); the log names them by id only, never their bodies (names,
+            # emails, message text). See docs/events.md.
+            _park(queued, bodies)
+
+
+def _park(events: list[Event], bodies: list[str]) -> None:
+    from chalicelib.integrations import queues
+
+    ids = [{"event": e.name, "event_id": e.id, "site_id": e.site_id, "conversation_id": e.conversation_id}
+           for e in events]
+    try:
+        queues.send_batch(EVENTS_DLQ, bodies)
+    except Exception:
+        logger.exception("events not queued, nor parked in the events DLQ: their deferred listeners will not "
+                         "run", extra={"events": ids})
+        return
+    logger.exception("events not queued; parked in the events DLQ for redrive", extra={"events": ids})
 
 
 def run_deferred(event: Event) -> None:

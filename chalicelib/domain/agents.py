@@ -37,6 +37,7 @@ def new_agent(username: str, password: str, role: str, site_ids: list[str], emai
     agent = Agent(
         agent_id=f"agent_{uuid.uuid4().hex[:16]}", username=username, email=email, name=name, role=role,
         site_ids=tuple(dict.fromkeys(site_ids)), status="offline", created_at=now(),
+        origin_site_ids=tuple(dict.fromkeys(site_ids)),  # its creators' sites may add it back (memberships)
     )
     try:
         return tenants.create_agent(agent, passwords.hash_password(password))

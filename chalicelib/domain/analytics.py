@@ -44,21 +44,21 @@ def message_sent(site_id: str, sender_type: str, sender_id: str | None, at: date
         agent: dict[str, Any] = {"agent_messages": 1}
         if first_response_seconds is not None:
             agent.update(first_response_seconds=round(first_response_seconds), first_responses=1)
-        changes.append((agent_stats(sender_id, day_of(at)), agent))
+        changes.append((agent_stats(sender_id, day_of(at), site_id), agent))
     if first_response_seconds is not None:
         site.update(first_response_seconds=round(first_response_seconds), first_responses=1)
     return changes
 
 
-def conversation_assigned(agent_id: str, at: datetime) -> Changes:
-    return [(agent_stats(agent_id, day_of(at)), {"assigned": 1})]
+def conversation_assigned(site_id: str, agent_id: str, at: datetime) -> Changes:
+    return [(agent_stats(agent_id, day_of(at), site_id), {"assigned": 1})]
 
 
 def conversation_closed(site_id: str, agent_id: str | None, at: datetime, resolution_seconds: float) -> Changes:
     values = {"closed": 1, "resolution_seconds": round(resolution_seconds), "resolutions": 1}
     changes: Changes = [(site_stats(site_id, day_of(at)), dict(values))]
     if agent_id:
-        changes.append((agent_stats(agent_id, day_of(at)), dict(values)))
+        changes.append((agent_stats(agent_id, day_of(at), site_id), dict(values)))
     return changes
 
 
@@ -66,7 +66,7 @@ def conversation_rated(site_id: str, agent_id: str | None, rating: int, at: date
     values = {"csat_total": rating, "csat_count": 1}
     changes: Changes = [(site_stats(site_id, day_of(at)), dict(values))]
     if agent_id:
-        changes.append((agent_stats(agent_id, day_of(at)), dict(values)))
+        changes.append((agent_stats(agent_id, day_of(at), site_id), dict(values)))
     return changes
 
 

@@ -84,7 +84,7 @@ def assign(principal: Principal, conversation_id: str, agent_id: str) -> Outcome
     at = now()
     try:
         store.assign(conversation, agent.agent_id, agent.username, at,
-                     analytics.conversation_assigned(agent.agent_id, at))
+                     analytics.conversation_assigned(conversation.site_id, agent.agent_id, at))
     except ConditionFailed as failed:
         if failed.involves(store.conversation_key(conversation_id)):
             raise Conflict("The conversation was assigned or closed by someone else meanwhile") from None

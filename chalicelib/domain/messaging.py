@@ -102,21 +102,49 @@ def attachable_file(principal: Principal, conversation: Conversation, file_id: s
     return f
 
 
-def send(principal: Principal, conversation_id: str, *, kind: str, content: str | None, file_id: str | None = None,
-         metadata: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Sent:
-    """Requests: 1 GetItem + 1 TransactWriteItems (more only when racing other senders);
-    a file message reads its file too (+1 GetItem) and attaches it in the same transaction."""
-    metadata = dict(metadata or {})
-    _validate(kind, content, file_id, metadata)
+def _idempotency_key(idempotency_key: str | None, metadata: dict[str, Any]) -> str | None:
     key = idempotency_key or metadata.get("client_message_id")
     if key is not None and (not isinstance(key, str) or not 0 < len(key) <= MAX_KEY_CHARS):
         raise ValidationFailed(f"the idempotency key must be 1-{MAX_KEY_CHARS} characters", {"field": "Idempotency-Key"})
-    attachment: StoredFile | None = None
+    return key
+
+
+def check_first(principal: Principal, site_id: str, visitor_id: str, *, kind: str, content: str | None,
+                file_id: str | None = None, metadata: dict[str, Any] | None = None,
+                idempotency_key: str | None = None) -> StoredFile | None:
+    """Everything a first message must pass before its conversation is opened, so a refused first
+    message opens nothing (no conversation at seq 0 without its message). Returns the checked file
+    to hand to `send(attachment=...)`. No request; +1 GetItem for a file message."""
+    metadata = dict(metadata or {})
+    _validate(kind, content, file_id, metadata)
+    _idempotency_key(idempotency_key, metadata)
+    if not file_id:
+        return None
+    at = now()
+    unopened = Conversation(conversation_id="", site_id=site_id, visitor_id=visitor_id, visitor_name=None,
+                            status="active", mode="agent", created_at=at, updated_at=at)
+    return attachable_file(principal, unopened, file_id, kind)
+
+
+def send(principal: Principal, conversation_id: str, *, kind: str, content: str | None, file_id: str | None = None,
+         metadata: dict[str, Any] | None = None, idempotency_key: str | None = None,
+         opened: Conversation | None = None, attachment: StoredFile | None = None) -> Sent:
+    """Requests: 1 GetItem + 1 TransactWriteItems (more only when racing other senders);
+    a file message reads its file too (+1 GetItem) and attaches it in the same transaction.
+    `opened`: the conversation the caller just opened (no first read: it may not be readable yet);
+    `attachment`: the file check_first already checked (no second read)."""
+    metadata = dict(metadata or {})
+    _validate(kind, content, file_id, metadata)
+    key = _idempotency_key(idempotency_key, metadata)
     for attempt in range(MAX_ATTEMPTS):
-        conversation = load(principal, conversation_id, consistent=attempt > 0)
+        if attempt == 0 and opened is not None and opened.conversation_id == conversation_id:
+            conversation = require_readable(principal, opened)
+        else:
+            conversation = load(principal, conversation_id, consistent=attempt > 0)
         require_open(conversation, "send messages")
         sender_type, sender_id, sender_name = sender_of(principal, conversation)
-        if attempt == 0 and file_id:  # on a retry the transaction's own condition re-checks the file
+        if attempt == 0 and file_id and (attachment is None or attachment.file_id != file_id):
+            # checked once; a retry's transaction re-checks the file in its condition
             attachment = attachable_file(principal, conversation, file_id, kind)
         at = now()
         seq = conversation.seq + 1

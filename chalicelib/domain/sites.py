@@ -1,10 +1,12 @@
 """Sites (tenants) and their API keys."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from chalicelib.auth import api_keys as key_format
+from chalicelib.domain import connections, suspension
 from chalicelib.model.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from chalicelib.model.identity import (
     SITE_STATUSES,
@@ -25,6 +27,7 @@ WIDGET_FIELDS = {
     "branding", "color", "language",
 }
 LANGUAGES = ("en", "uz", "ru")  # the workspace language of seed 003's error messages
+MAX_WIDGET_CONFIG_BYTES = 16 * 1024  # as stored (JSON); keeps the site item far below DynamoDB's 400 KB
 
 
 def get(site_id: str) -> Site:
@@ -65,6 +68,14 @@ def validate_widget_config(config: Any) -> dict[str, Any]:
         raise ValidationFailed(f"unknown widget_config fields: {', '.join(unknown)}", {"fields": unknown})
     if "language" in config and config["language"] not in LANGUAGES:
         raise ValidationFailed(f"language must be one of {', '.join(LANGUAGES)}", {"field": "widget_config.language"})
+    return bounded_widget_config(config)
+
+
+def bounded_widget_config(config: dict[str, Any]) -> dict[str, Any]:
+    """At most MAX_WIDGET_CONFIG_BYTES once stored: checked on what is sent and on what it is merged into."""
+    if len(json.dumps(config)) > MAX_WIDGET_CONFIG_BYTES:
+        raise ValidationFailed(f"widget_config must be at most {MAX_WIDGET_CONFIG_BYTES // 1024} KB",
+                               {"field": "widget_config"})
     return config
 
 
@@ -90,6 +101,17 @@ def validate_ai_settings(config: Any) -> dict[str, Any]:
     return config
 
 
+def validate_identity_verification(site_id: str, value: Any) -> bool:
+    """On needs the site's identity secret first (domain/visitor_identity.py), else every visitor
+    would be locked out. Turning it on costs 1 GetItem; a secret is never removed, only rotated."""
+    if not isinstance(value, bool):
+        raise ValidationFailed("identity_verification must be true or false", {"field": "identity_verification"})
+    if value and not get(site_id).identity_secret_sealed:
+        raise ValidationFailed("create the site's identity secret first (POST .../identity-secret)",
+                               {"field": "identity_verification"})
+    return value
+
+
 def ai_settings(site: Site) -> dict[str, Any]:
     return {**AI_DEFAULTS, **site.ai_settings}
 
@@ -108,22 +130,32 @@ def create(admin: AgentPrincipal, site_id: str, name: str, domain: str | None,
 
 
 def update(site_id: str, changes: dict[str, Any]) -> Site:
-    """1 UpdateItem, +1 GetItem for each of widget_config and ai (merged into what is stored).
-    No changes: the site as it is (1 GetItem)."""
+    """1 UpdateItem, +1 GetItem for each of widget_config and ai (merged into what is stored) and
+    for turning identity_verification on. No changes: the site as it is (1 GetItem)."""
     if not changes:
         return get(site_id)
     if "status" in changes and changes["status"] not in SITE_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(SITE_STATUSES)}", {"field": "status"})
     if "widget_config" in changes:
-        merged = {**get(site_id).widget_config, **validate_widget_config(changes["widget_config"])}
+        merged = bounded_widget_config({**get(site_id).widget_config,
+                                        **validate_widget_config(changes["widget_config"])})
         changes = {**changes, "widget_config": merged}
     if "ai_settings" in changes:
         changes = {**changes, "ai_settings": {**get(site_id).ai_settings,
                                               **validate_ai_settings(changes["ai_settings"])}}
+    if "identity_verification" in changes:
+        changes = {**changes, "identity_verification": validate_identity_verification(
+            site_id, changes["identity_verification"])}
     try:
-        return tenants.update_site(site_id, changes)
+        site = tenants.update_site(site_id, changes)
     except ConditionFailed:
         raise NotFound("Site not found") from None
+    suspension.remember(site)  # this process refuses at once; the others within the cache TTL
+    if changes.get("status") == "suspended":
+        # Access ends with the suspension: every agent and visitor socket of the site is closed
+        # (2 Queries, then per socket 1 Query + 1 batch write + 1 DeleteConnection).
+        connections.end_site(site_id)
+    return site
 
 
 # -- API keys -----------------------------------------------------------------------------------
@@ -154,7 +186,9 @@ def revoke_api_key(site_id: str, key_id: str) -> ApiKey:
 
 
 def authenticate_api_key(secret: str) -> ApiKeyPrincipal:
-    """1 GetItem (+1 UpdateItem at most once a minute for last_used_at)."""
+    """1 GetItem (+1 UpdateItem at most once a minute for last_used_at, +1 BatchGetItem of the
+    site's status at most once per settings.site_status_cache_seconds). 403 SITE_SUSPENDED for a
+    key of a suspended site."""
     if not key_format.looks_like_key(secret):
         raise Unauthorized("Invalid API key")
     presented = key_format.hash_key(secret)
@@ -164,5 +198,6 @@ def authenticate_api_key(secret: str) -> ApiKeyPrincipal:
     key = found[0]
     if not key.active:
         raise Unauthorized("API key has been revoked")
+    suspension.require_active(key.site_id)  # cached: +1 GetItem at most once per TTL
     api_keys.touch(presented, key.last_used_at)
     return ApiKeyPrincipal(key=key)

@@ -4,9 +4,13 @@ The guard runs at registration and again at every delivery: https only (plain
 http only on the `local` stage), no credentials in the URL, and every address
 the name resolves to must be public — no loopback, private, link-local (the
 instance metadata service), shared, reserved or multicast ranges, including
-IPv4 hidden in IPv6 (`::ffff:127.0.0.1`, 6to4, NAT64, Teredo). Decimal, hex
-and octal host spellings (`2130706433`, `0x7f000001`, `0177.0.0.1`) resolve
-to their real address first, so they are judged by it. The request then goes
+IPv4 hidden in IPv6 (IPv4-mapped `::ffff:127.0.0.1`, IPv4-compatible
+`::7f00:1`, IPv4-translated `::ffff:0:7f00:1`, 6to4, NAT64 `64:ff9b::/96` and
+`64:ff9b:1::/48`, Teredo). Decimal, hex and octal host spellings
+(`2130706433`, `0x7f000001`, `0177.0.0.1`) resolve to their real address
+first, so they are judged by it. Port 0, control characters (CR/LF
+included), spaces and non-ASCII characters (punycode and percent-encoding
+spell those) are refused rather than cleaned up. The request then goes
 to the address that was checked (never a second lookup), with SNI and Host set
 to the name, a timeout, and no redirects followed.
 """
@@ -17,6 +21,7 @@ import ipaddress
 import socket
 import ssl
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
@@ -25,6 +30,9 @@ Resolver = Callable[[str, int], list[str]]
 MAX_URL = 2048
 MAX_RESPONSE_BYTES = 4096  # what is kept of a receiver's answer, for the delivery log
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: the IPv4 address is the last 32 bits here too
+_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible (::a.b.c.d), incl. :: and ::1
+_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT IPv4-translated (RFC 2765)
 
 
 class UnsafeUrl(ValueError):
@@ -46,7 +54,7 @@ def _embedded_v4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None
         return address.sixtofour
     if address.teredo:
         return address.teredo[1]
-    if address in _NAT64:
+    if any(address in network for network in (_NAT64, _NAT64_LOCAL, _COMPATIBLE, _TRANSLATED)):
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return None
 
@@ -83,7 +91,16 @@ def check(url: str, *, allow_loopback_http: bool, resolve: Resolver = system_res
     loopback receivers (and nothing else private)."""
     if not isinstance(url, str) or len(url) > MAX_URL:
         raise UnsafeUrl(f"the URL must be a string of at most {MAX_URL} characters")
-    parts = urlsplit(url.strip())
+    if any(unicodedata.category(ch) == "Cc" for ch in url):
+        # urlsplit silently drops tabs and CR/LF: the URL stored would not be the URL called.
+        raise UnsafeUrl("the URL must not contain control characters (CR, LF, tab, ...)")
+    if any(ch == " " or not ch.isascii() for ch in url.strip()):
+        raise UnsafeUrl("the URL must be ASCII without spaces (punycode for an international host name, "
+                        "percent-encoding elsewhere)")
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as error:  # e.g. an unclosed "[" in the host
+        raise UnsafeUrl(f"the URL is not valid: {error}") from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http") or (scheme == "http" and not allow_loopback_http):
         raise UnsafeUrl("the URL must use https")
@@ -93,9 +110,12 @@ def check(url: str, *, allow_loopback_http: bool, resolve: Resolver = system_res
     if not host:
         raise UnsafeUrl("the URL has no host")
     try:
-        port = parts.port or (443 if scheme == "https" else 80)
+        port = parts.port
     except ValueError:
         raise UnsafeUrl("the URL's port is not valid") from None
+    if port == 0:
+        raise UnsafeUrl("the URL's port must be from 1 to 65535")
+    port = port or (443 if scheme == "https" else 80)
     addresses = resolve(host, port)
     if not addresses:
         raise UnsafeUrl("the host does not resolve")

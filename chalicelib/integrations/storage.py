@@ -76,10 +76,12 @@ def presigned_put(key: str, content_type: str, size: int, seconds: int) -> str:
     )
 
 
-def presigned_get(key: str, download_name: str, content_type: str, seconds: int) -> str:
-    """A GET URL that answers with `Content-Disposition: attachment` under the original name."""
+def presigned_get(key: str, download_name: str, content_type: str, seconds: int, inline: bool = False) -> str:
+    """A GET URL that answers with `content_type` and `Content-Disposition: attachment` (or
+    `inline`) under `download_name`."""
     ascii_name = download_name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(download_name)}"
+    kind = "inline" if inline else "attachment"
+    disposition = f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(download_name)}"
     return _s3().generate_presigned_url(
         "get_object", ExpiresIn=seconds,
         Params={"Bucket": _bucket(), "Key": key, "ResponseContentDisposition": disposition,

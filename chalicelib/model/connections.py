@@ -35,3 +35,18 @@ class Recipient:
     endpoint: str
     role: str | None = None
     principal_id: str | None = None
+
+
+# Audience names (realtime/audiences.py says who follows each). Here, in the model, because the
+# domain finds a principal's connections by them when it ends access (logout, removal, suspension).
+
+def site_agents_audience(site_id: str) -> str:
+    return f"site#{site_id}#agents"
+
+
+def site_visitors_audience(site_id: str) -> str:
+    return f"site#{site_id}#visitors"
+
+
+def agent_audience(agent_id: str) -> str:
+    return f"agent#{agent_id}"

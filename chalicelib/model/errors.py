@@ -40,12 +40,30 @@ class Forbidden(DomainError):
     status, code, default_message = 403, "FORBIDDEN", "No access to this resource"
 
 
+class SiteSuspended(Forbidden):
+    """The site is suspended: its agents, API keys, visitors and widget are refused until it is active."""
+
+    status, code, default_message = 403, "SITE_SUSPENDED", "This site is suspended"
+
+
 class NotFound(DomainError):
     status, code, default_message = 404, "NOT_FOUND", "Resource not found"
 
 
 class Conflict(DomainError):
     status, code, default_message = 409, "CONFLICT", "The resource is in a conflicting state"
+
+
+class VisitorExists(Conflict):
+    """A visitor id that is taken, registered without proof of being that visitor (issue 23 #1)."""
+
+    status, code, default_message = 409, "VISITOR_EXISTS", "This visitor already exists"
+
+
+class IdentityVerificationFailed(Forbidden):
+    """The site requires user_hash (identity verification) and none that matches was given."""
+
+    status, code, default_message = 403, "IDENTITY_VERIFICATION_FAILED", "Identity verification failed"
 
 
 class FileTooLarge(DomainError):

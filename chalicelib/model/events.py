@@ -26,6 +26,7 @@ VISITOR_OFFLINE = "visitor.offline"  # visitor {id, name}: its last live connect
 AGENT_STATUS_CHANGED = "agent.status_changed"  # agent {id, name}, status, previous_status; one event per site of the agent
 ANALYSIS_COMPLETED = "analysis.completed"  # conversation, message_id, from, analysis
 WEBHOOK_PING = "webhook.ping"  # webhook_id: an integrator asked for a test delivery
+CONNECTION_ACCEPTED = "connection.accepted"  # connection_id, endpoint, frames, close: what a socket hears once open
 
 CATALOGUE: dict[str, str] = {
     CONVERSATION_CREATED: "A visitor's conversation was opened",
@@ -42,6 +43,7 @@ CATALOGUE: dict[str, str] = {
     AGENT_STATUS_CHANGED: "An agent went online, away or offline",
     ANALYSIS_COMPLETED: "AI analysis of a visitor message is ready",
     WEBHOOK_PING: "An integrator asked for a test delivery to one webhook",
+    CONNECTION_ACCEPTED: "A WebSocket handshake was accepted; its dialect speaks first once it is open",
 }
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Union
 
-from chalicelib.model.errors import Forbidden, NotFound
+from chalicelib.model.errors import Forbidden, NotFound, SiteSuspended
 
 ROLES = ("admin", "support_agent")
 AGENT_STATUSES = ("online", "away", "offline")
@@ -22,6 +22,10 @@ class Site:
     created_at: datetime
     active_conversations: int = 0
     ai_settings: dict[str, Any] = field(default_factory=dict)  # see domain/sites.py validate_ai_settings
+    # Identity verification (domain/visitor_identity.py): when on, every visitor registration needs
+    # user_hash = HMAC-SHA256(identity secret, visitor_id). The secret is kept sealed (auth/vault.py).
+    identity_verification: bool = False
+    identity_secret_sealed: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,9 @@ class Agent:
     created_at: datetime
     last_seen: datetime | None = None
     name: str | None = None
+    # The sites it was created into (by their admin, or by registering): an admin of one of them may
+    # add it back to a site of theirs; anyone else joins a site only by accepting an invitation.
+    origin_site_ids: tuple[str, ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -104,6 +111,9 @@ class ApiKey:
 class AgentPrincipal:
     agent: Agent
     session_id: str
+    # The agent's sites that are suspended (domain/suspension.py): no access to them but their
+    # admins' (require_admin), so an admin can still lift the suspension.
+    suspended_site_ids: frozenset[str] = frozenset()
     kind: str = field(default="agent", init=False)
 
     @property
@@ -111,11 +121,15 @@ class AgentPrincipal:
         return self.agent.agent_id
 
     @property
+    def rate_key(self) -> str:
+        return f"agent:{self.agent.agent_id}"
+
+    @property
     def is_admin(self) -> bool:
         return self.agent.role == "admin"
 
     def can_access(self, site_id: str) -> bool:
-        return site_id in self.agent.site_ids
+        return site_id in self.agent.site_ids and site_id not in self.suspended_site_ids
 
 
 @dataclass(frozen=True)
@@ -127,6 +141,11 @@ class VisitorPrincipal:
     @property
     def id(self) -> str:
         return self.visitor_id
+
+    @property
+    def rate_key(self) -> str:
+        """The rate-limit caller: a visitor id is the client's own, unique only within its site."""
+        return f"visitor:{self.site_id}:{self.visitor_id}"
 
     def can_access(self, site_id: str) -> bool:
         return site_id == self.site_id
@@ -142,6 +161,10 @@ class ApiKeyPrincipal:
         return self.key.key_id
 
     @property
+    def rate_key(self) -> str:
+        return f"api_key:{self.key.key_id}"
+
+    @property
     def site_id(self) -> str:
         return self.key.site_id
 
@@ -152,14 +175,22 @@ class ApiKeyPrincipal:
 Principal = Union[AgentPrincipal, VisitorPrincipal, ApiKeyPrincipal]
 
 
+def _refuse_suspended(principal: Principal, site_id: str) -> None:
+    if site_id in getattr(principal, "suspended_site_ids", ()):
+        raise SiteSuspended()
+
+
 def require_site(principal: Principal, site_id: str) -> None:
     """A site named in a query or body that the caller may not touch: 403, nothing changes."""
+    _refuse_suspended(principal, site_id)
     if not principal.can_access(site_id):
         raise Forbidden("No access to this site")
 
 
 def require_site_object(principal: Principal, site_id: str, what: str = "Resource") -> None:
-    """An object of another site is indistinguishable from a missing one: 404."""
+    """An object of another site is indistinguishable from a missing one: 404. An object of one of
+    the caller's suspended sites: 403 SITE_SUSPENDED."""
+    _refuse_suspended(principal, site_id)
     if not principal.can_access(site_id):
         raise NotFound(f"{what} not found")
 
@@ -167,6 +198,7 @@ def require_site_object(principal: Principal, site_id: str, what: str = "Resourc
 def require_admin(principal: Principal, site_id: str | None = None) -> AgentPrincipal:
     if not isinstance(principal, AgentPrincipal) or not principal.is_admin:
         raise Forbidden("Administrators only")
-    if site_id is not None:
-        require_site_object(principal, site_id, "Site")
+    if site_id is not None and site_id not in principal.agent.site_ids:
+        # Suspended or not: a site's admins still manage it (and may lift the suspension).
+        raise NotFound("Site not found")
     return principal

@@ -5,13 +5,19 @@ Nothing registers itself on import: app.py calls `install()` once, explicitly.
 from __future__ import annotations
 
 from chalicelib import dispatch
-from chalicelib.realtime import audiences, dialects, fanout
+from chalicelib.model import events as ev
+from chalicelib.realtime import after_connect, audiences, dialects, fanout, visitor_chat
 from chalicelib.realtime.console import ConsoleDialect
 
 
 def install() -> None:
-    """Subscribe the fan-out to every routed event and register seed 000's dialect. Idempotent:
+    """Subscribe the fan-out to every routed event and register seed 000's and 001's dialects. Idempotent:
     a second call subscribes and registers nothing new."""
     for name in sorted(audiences.ROUTED_EVENTS):
         dispatch.subscribe(name, fanout.push, deferred=False)
     dialects.register(ConsoleDialect())
+    # Seed 001: its dialect; its sockets' first frames once open; its ended sessions' sockets closed
+    # after the fan-out told them (subscribed after fanout.push, so it runs after it).
+    dialects.register(visitor_chat.VisitorChatDialect())
+    dispatch.subscribe(ev.CONNECTION_ACCEPTED, after_connect.deliver, deferred=True)
+    dispatch.subscribe(ev.CONVERSATION_CLOSED, visitor_chat.close_ended, deferred=False)

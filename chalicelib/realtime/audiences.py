@@ -6,17 +6,18 @@ Finding recipients is then one Query per audience, whatever else is connected.
 """
 from __future__ import annotations
 
+from chalicelib.model import connections as names
 from chalicelib.model import events as ev
 
 
 def site_agents(site_id: str) -> str:
     """Every agent connection of a site: the console's inbox and dashboard."""
-    return f"site#{site_id}#agents"
+    return names.site_agents_audience(site_id)
 
 
 def site_visitors(site_id: str) -> str:
     """Every visitor connection of a site: they hear whether support is online."""
-    return f"site#{site_id}#visitors"
+    return names.site_visitors_audience(site_id)
 
 
 def visitor(site_id: str, visitor_id: str) -> str:
@@ -26,7 +27,7 @@ def visitor(site_id: str, visitor_id: str) -> str:
 
 def agent(agent_id: str) -> str:
     """One agent's connections: its presence is the count of these."""
-    return f"agent#{agent_id}"
+    return names.agent_audience(agent_id)
 
 
 # The one list of what only agents hear, in every dialect: visitors' presence, AI analysis, and

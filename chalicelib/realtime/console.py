@@ -26,13 +26,13 @@ from typing import Any, Callable
 
 from chalicelib import dispatch
 from chalicelib import parsing as params
-from chalicelib.domain import accounts, agents, inbox, limits, messaging
+from chalicelib.domain import accounts, agents, inbox, limits, messaging, suspension
 from chalicelib.domain import visitors as visitor_domain
 from chalicelib.integrations import sockets as sender
 from chalicelib.model import events as ev
 from chalicelib.model.connections import ConnectionRecord, Recipient
-from chalicelib.model.errors import DomainError, Forbidden, NotFound, ServerError, Unauthorized, ValidationFailed
-from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal
+from chalicelib.model.errors import DomainError, NotFound, ServerError, Unauthorized, ValidationFailed
+from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal, require_site
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, presence
 from chalicelib.render import console as shapes
@@ -138,8 +138,7 @@ def _reject(error: DomainError) -> dialects.ConnectResult:
 
 def _connect_agent(request: dialects.ConnectRequest, site_id: str, token: str) -> dialects.ConnectResult:
     principal = accounts.authenticate(token)
-    if not principal.can_access(site_id):
-        raise Forbidden("No access to this site")
+    require_site(principal, site_id)  # 403: not its site, or SITE_SUSPENDED
     agent = principal.agent
     record = ConnectionRecord(
         connection_id=request.connection_id, dialect=NAME, endpoint=request.endpoint, site_id=site_id,
@@ -199,7 +198,6 @@ class Frame:
 
 
 def _on_message(frame: Frame) -> None:
-    limits.check("messages", f"{frame.principal.kind}:{frame.principal.id}")
     content = params.text(frame.data, "message", required=False, max_length=messaging.MAX_CONTENT_CHARS)
     file_ref = frame.data.get("file")
     file_id = file_ref.get("id") if isinstance(file_ref, dict) else file_ref
@@ -207,22 +205,28 @@ def _on_message(frame: Frame) -> None:
         raise ValidationFailed("file must be a file id", {"field": "file"})
     client_id = params.text(frame.data, "client_message_id", required=False, max_length=messaging.MAX_KEY_CHARS)
     conversation_id = frame.conversation_id(required=True)
+    kind = "file" if file_id else "text"
+    metadata = {"client_message_id": client_id} if client_id else {}
     published: list[ev.Event] = []
+    opened, attachment = None, None
     if conversation_id is None:  # a visitor's first message opens its conversation
         if content is None and file_id is None:
             raise ValidationFailed("message is required", {"field": "message"})
-        opened = inbox.open_conversation(frame.principal, frame.site_id, frame.principal.id)
-        conversation_id, published = opened.conversation.conversation_id, opened.events
-    sent = messaging.send(frame.principal, conversation_id, kind=("file" if file_id else "text"), content=content,
-                          file_id=file_id, metadata={"client_message_id": client_id} if client_id else {},
-                          idempotency_key=client_id)
+        # Checked before anything is written: a refused first message leaves no empty conversation.
+        attachment = messaging.check_first(frame.principal, frame.site_id, frame.principal.id, kind=kind,
+                                           content=content, file_id=file_id, metadata=metadata,
+                                           idempotency_key=client_id)
+        outcome = inbox.open_conversation(frame.principal, frame.site_id, frame.principal.id)
+        opened, published = outcome.conversation, outcome.events
+        conversation_id = opened.conversation_id
+    sent = messaging.send(frame.principal, conversation_id, kind=kind, content=content, file_id=file_id,
+                          metadata=metadata, idempotency_key=client_id, opened=opened, attachment=attachment)
     dispatch.publish(published + sent.events)
     if sent.replayed:  # the first send already went out; answer the retry on this socket only
         frame.reply(message_frame(shapes.message(sent.message, sent.conversation, frame.principal)))
 
 
 def _on_typing(frame: Frame) -> None:
-    limits.check("other", f"{frame.principal.kind}:{frame.principal.id}")
     conversation_id = frame.conversation_id(required=True)
     if conversation_id is None:
         return  # a visitor typing before its first message: nothing to show yet
@@ -279,17 +283,20 @@ HANDLERS: dict[str, Callable[[Frame], None]] = {
     "message": _on_message, "typing_start": _on_typing, "typing_stop": _on_typing, "init": _on_init,
     "get_state": _on_get_state, "ping": _on_ping,
 }
+# Every frame counts against its sender's rate limit, in the category of the REST call it mirrors.
+FRAME_LIMITS = {"message": "messages"}  # any other frame: "other"
+
+
+def _count(frame: Frame) -> None:
+    """1 UpdateItem per frame (the same counter as the sender's REST calls); RATE_LIMITED when over."""
+    limits.check(FRAME_LIMITS.get(frame.kind, "other"), frame.principal.rate_key)
 
 
 def _parse(body: str | None) -> tuple[dict[str, Any], str]:
+    """The frame's JSON object, read as strictly as a REST body (parsing.json_object)."""
     if not body or len(body) > MAX_FRAME_CHARS:
         raise ValidationFailed("A frame must be a JSON object of at most 64 KB")
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise ValidationFailed("A frame must be valid JSON") from None
-    if not isinstance(data, dict):
-        raise ValidationFailed("A frame must be a JSON object")
+    data = params.json_object(body, what="A frame", max_size=MAX_FRAME_CHARS, empty_is_object=False)
     kind = data.get("type") or ("message" if "message" in data else None)
     if kind not in HANDLERS:
         raise ValidationFailed(f"Unknown frame type {str(kind)[:40]!r}; expected one of {', '.join(HANDLERS)}",
@@ -326,8 +333,14 @@ class ConsoleDialect:
     def message(self, connection: ConnectionRecord, body: str) -> None:
         kind: str | None = None
         try:
-            data, kind = _parse(body)
-            HANDLERS[kind](Frame(connection, self._principal(connection), data, kind))
+            try:
+                data, kind = _parse(body)
+            except ValidationFailed:  # a frame that is not one counts too: no free flood of junk
+                limits.check("other", self._principal(connection).rate_key)
+                raise
+            frame = Frame(connection, self._principal(connection), data, kind)
+            _count(frame)
+            HANDLERS[kind](frame)
         except Unauthorized as error:  # the agent's session ended (logout, revoked): end the socket too
             sender.send(connection.endpoint, connection.connection_id, error_frame(error, kind))
             sender.close(connection.endpoint, connection.connection_id)
@@ -348,6 +361,7 @@ class ConsoleDialect:
     def _principal(connection: ConnectionRecord) -> Principal:
         if connection.role == "agent":
             return accounts.resume(str((connection.data or {}).get("session_id", "")), connection.principal_id or "")
+        suspension.require_active(connection.site_id or "")  # cached site status, as for REST
         return VisitorPrincipal(site_id=connection.site_id or "", visitor_id=connection.principal_id or "")
 
     render = staticmethod(render)

@@ -36,6 +36,11 @@ class ConnectResult:
     body: dict[str, Any] | None = None
     record: ConnectionRecord | None = None
     audiences: list[str] = field(default_factory=list)
+    # What the socket hears once it is open (API Gateway refuses posts until $connect returns),
+    # then whether it is closed: realtime/after_connect.py delivers them. A dialect that must
+    # refuse with a reason a client can read (seed 001's close codes) accepts, speaks, closes.
+    after_connect: list[str] = field(default_factory=list)
+    close_after: bool = False
 
     @classmethod
     def reject(cls, status: int, message: str) -> "ConnectResult":

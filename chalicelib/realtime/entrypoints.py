@@ -17,7 +17,7 @@ from chalicelib.domain import connections
 from chalicelib.integrations.sockets import management_endpoint
 from chalicelib.model.connections import ConnectionRecord
 from chalicelib.observability import logger
-from chalicelib.realtime import dialects
+from chalicelib.realtime import after_connect, dialects
 from chalicelib.settings import get_settings
 
 
@@ -50,6 +50,7 @@ def on_connect(event: WebsocketEvent) -> dict[str, Any]:
         except Exception:  # presence is best effort; the socket is still accepted
             logger.exception("accept step failed", extra={"connection_id": request.connection_id})
         connections.record(result.record, result.audiences)
+    after_connect.schedule(request, result)  # what the socket hears once open (seed 001's first frames)
     response: dict[str, Any] = {"statusCode": result.status}
     if result.subprotocol:
         response["headers"] = {"Sec-WebSocket-Protocol": result.subprotocol}

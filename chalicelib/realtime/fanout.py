@@ -2,8 +2,10 @@
 
 Runs as an immediate listener in whatever raised the event — a REST handler, a
 WebSocket handler or an SQS worker — and posts through the one sender. Per
-event: one Query per audience (concurrently), one render per recipient in its
-own dialect, concurrent posts. A post answered Gone forgets that connection
+event: one Query per audience (concurrently), one check of who may still hear the
+site (one BatchGetItem: the site and its listening agents' memberships, so a
+removed agent or a suspended site hears nothing more), one render per recipient in
+its own dialect, concurrent posts. A post answered Gone forgets that connection
 (its dialect's disconnect runs, so presence stays right) and deletes its rows.
 """
 from __future__ import annotations
@@ -56,8 +58,9 @@ def deliver(event: ev.Event) -> Delivery:
     for batch in _pool.map(connections.recipients, names):
         for recipient in batch:
             found.setdefault(recipient.connection_id, recipient)
-    delivery.recipients = len(found)
-    frames = [(r, frame) for r in found.values() if (frame := _render(event, r)) is not None]
+    allowed = connections.entitled(event.site_id, found.values())
+    delivery.recipients = len(allowed)
+    frames = [(r, frame) for r in allowed if (frame := _render(event, r)) is not None]
     outcomes = list(_pool.map(lambda pair: _post(*pair), frames))
     for (recipient, _), outcome in zip(frames, outcomes):
         if outcome == "ok":

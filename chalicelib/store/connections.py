@@ -14,7 +14,7 @@ from chalicelib.model.connections import CONNECTION_TTL_SECONDS, ConnectionRecor
 from chalicelib.store.models import ConnectionItem, LiveConnection, Subscription
 
 __all__ = ["CONNECTION_TTL_SECONDS", "ConnectionRecord", "Recipient", "delete_connection", "get_connection",
-           "recipients", "save_connection"]
+           "get_connections", "recipients", "save_connection", "unsubscribe"]
 
 _CONN_SK = "#conn"
 
@@ -60,13 +60,7 @@ def save_connection(record: ConnectionRecord, audiences: Iterable[str] = ()) -> 
             )
 
 
-def get_connection(connection_id: str) -> ConnectionRecord | None:
-    try:
-        item = LiveConnection.get(connection_id, _CONN_SK)
-    except LiveConnection.DoesNotExist:
-        return None
-    if not _alive(item, datetime.now(timezone.utc)):
-        return None
+def _record_of(item: LiveConnection) -> ConnectionRecord:
     return ConnectionRecord(
         connection_id=item.pk,
         dialect=item.dialect,
@@ -77,6 +71,35 @@ def get_connection(connection_id: str) -> ConnectionRecord | None:
         data=item.data,
         connected_at=item.connected_at,
     )
+
+
+def get_connection(connection_id: str) -> ConnectionRecord | None:
+    try:
+        item = LiveConnection.get(connection_id, _CONN_SK)
+    except LiveConnection.DoesNotExist:
+        return None
+    if not _alive(item, datetime.now(timezone.utc)):
+        return None
+    return _record_of(item)
+
+
+def get_connections(connection_ids: Iterable[str]) -> list[ConnectionRecord]:
+    """Live connections by id: 1 BatchGetItem (per 100 ids); unknown and expired ones are left out."""
+    keys = [(connection_id, _CONN_SK) for connection_id in dict.fromkeys(connection_ids)]
+    if not keys:
+        return []
+    now = datetime.now(timezone.utc)
+    return [_record_of(item) for item in LiveConnection.batch_get(keys) if _alive(item, now)]
+
+
+def unsubscribe(connection_id: str) -> None:
+    """Delete a connection's subscriptions but keep the connection itself (one Query + one batch
+    write): no audience finds it any more, and its $disconnect still finds its record."""
+    items = [item for item in ConnectionItem.query(connection_id, attributes_to_get=["pk", "sk", "kind"])
+             if item.sk != _CONN_SK]
+    with ConnectionItem.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
 
 
 def delete_connection(connection_id: str) -> None:

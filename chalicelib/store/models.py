@@ -12,8 +12,13 @@ Table `chats` (single-table design; `kind` says what an item is)
   agent username    USERNAME#<username>    USERNAME             -      (unique lookup, lower-cased)
   agent email       EMAIL#<email>          EMAIL                -      (unique lookup, lower-cased)
   agent session     SESSION#<session_id>   SESSION              -      (refresh family; TTL)
+  invitation        INVITE#<invitation_id> INVITE               gsi1: INVITES#<email> / <created_at>#<id>
+                                                                gsi2: SITE#<site>#INVITES / <created_at>#<id>
+                                                                (an agent's invitations by its email, a
+                                                                site's invitations: one Query each; TTL)
   API key           APIKEY#<sha256(key)>   APIKEY               SITE#<site_id>#APIKEYS / <created_at>#<key_id>
   rate counter      RATE#<key>#<window>    RATE                 -      (TTL)
+  failure counter   FAILS#<key>            FAILS                -      (login failures per sha256(name); TTL)
   conversation      CONV#<conv_id>         ~CONV                gsi1: SITE#<site>#CONVS#<status> / <activity>
                                                                 gsi2: SITE#<site>#CONVS / <activity>
                                                                 gsi3: SITE#<site>#AGENT#<agent> / <status>#<activity>
@@ -27,9 +32,24 @@ Table `chats` (single-table design; `kind` says what an item is)
   idempotency key   CONV#<conv_id>         IDEM#<key>           -      (points at the message's seq)
   list counter      CONVCOUNT#<site>#<s>   COUNT                gsi1 or gsi2: the list's partition / ~COUNT
   site stats/day    STATS#<site>#<day>     SITE                 -
-  agent stats/day   STATS#AGENT#<a>#<day>  AGENT                -
+  agent stats/day   STATS#AGENT#<a>#<site>#<day> AGENT          -      (per site: an admin sees shared sites only)
   notification      NOTIF#<agent_id>       <occurred>#<event>   -      (TTL 30 days)
   unread counter    NOTIF#<agent_id>       ~UNREAD              -
+  -- seed 002 (store/assistant_chats.py, store/assistants.py); <cid> is a 16-digit conversation id --
+  assistant         SITE#<site_id>         ASSISTANT#<id:016d>  -      (a site's assistants: one Query; soft-deleted)
+  assistant ids     SITE#<site_id>         ASSISTANTSEQ         -      (the last id handed out; admins only)
+  AI conversation   ACHAT#<cid>            ACHAT                gsi1: ACHATS#<site>#<user>#<live|archived> /
+                                                                <pinned 1|0>#<activity>#<cid> (a user's list)
+  AI message        ACHAT#<cid>            AMSG#<seq:010d>      -      (gapless seq: an offset page is one range)
+  AI idempotency    ACHAT#<cid>            !IDEM#<key>          -      (sorts before the conversation)
+  AI list counter   ACHATCOUNT#<site>#<user>#<bucket> COUNT     gsi1: the list's partition / ~COUNT
+  search posting    ASEARCH#<site>#<user>  <term>#<ms:013d>#<cid>#<seq:010d>   (a term's messages: one
+                                                                Query, prefix = begins_with)
+  search tombstone  ASEARCH#<site>#<user>  !DELETED#<cid>       -      (a deleted conversation until purged)
+  AI user stats     ASTATS#<site>#U#<user> T | A#<aid> | D#<day> -     (one Query = the dashboard; days TTL 40 d)
+  AI site stats     ASTATS#<site>          T#<shard> | A#<aid>#<shard>  (one Query = global; 8 shards)
+  "A conversation and its first page" is one Query (the conversation sorts
+  before its messages); a later page is a GetItem and a Query of seq range.
   "Agent + session" on every agent request is one BatchGetItem of two keys.
   A conversation sorts after its messages ("~CONV" > "MSG#..."), so one
   descending Query returns the conversation and its latest messages; a list
@@ -141,6 +161,8 @@ class SiteItem(ChatItem, discriminator="site"):
     widget_config = JSONAttribute(null=True)
     ai_settings = JSONAttribute(null=True)  # {"auto_analysis": bool, "monthly_token_budget": int}
     active_conversations = NumberAttribute(default=0)
+    identity_verification = BooleanAttribute(null=True)  # every visitor registration needs a user_hash
+    identity_secret_sealed = UnicodeAttribute(null=True)  # Fernet token (auth/vault.py, "identity-secrets")
 
     @staticmethod
     def key(site_id: str) -> tuple[str, str]:
@@ -157,6 +179,8 @@ class AgentItem(ChatItem, discriminator="agent"):
     status = UnicodeAttribute(default="offline")
     name = UnicodeAttribute(null=True)
     last_seen = UTCDateTimeAttribute(null=True)
+    # The sites it was created into: their admins may add it back (domain/memberships.py).
+    origin_site_ids = ListAttribute(of=UnicodeAttribute, null=True)
 
     @staticmethod
     def key(agent_id: str) -> tuple[str, str]:
@@ -241,6 +265,32 @@ class SessionItem(ChatItem, discriminator="session"):
         return f"SESSION#{session_id}", "SESSION"
 
 
+class InvitationItem(ChatItem, discriminator="invitation"):
+    """An admin's invitation of an email address to its site (domain/invitations.py)."""
+
+    invitation_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    site_name = UnicodeAttribute()
+    email = UnicodeAttribute()  # lower-cased
+    role = UnicodeAttribute()
+    invited_by = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")  # pending | accepted | revoked
+    accepted_by = UnicodeAttribute(null=True)
+    accepted_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(invitation_id: str) -> tuple[str, str]:
+        return f"INVITE#{invitation_id}", "INVITE"
+
+    @staticmethod
+    def email_index_key(email: str) -> str:
+        return f"INVITES#{email.lower()}"
+
+    @staticmethod
+    def site_index_key(site_id: str) -> str:
+        return f"SITE#{site_id}#INVITES"
+
+
 class ApiKeyItem(ChatItem, discriminator="api_key"):
     key_id = UnicodeAttribute()
     site_id = UnicodeAttribute()
@@ -266,6 +316,17 @@ class RateCounterItem(ChatItem, discriminator="rate_counter"):
     @staticmethod
     def key(bucket: str, window_start: int, seconds: int) -> tuple[str, str]:
         return f"RATE#{bucket}#{window_start}#{seconds}", "RATE"
+
+
+class FailureCounterItem(ChatItem, discriminator="failure_counter"):
+    """Recent failures of one key (a login name's digest): how many, and when the last one was."""
+
+    failures = NumberAttribute(default=0)
+    last_at = NumberAttribute(default=0)  # epoch seconds
+
+    @staticmethod
+    def key(bucket: str) -> tuple[str, str]:
+        return f"FAILS#{bucket}", "FAILS"
 
 
 class ConversationItem(ChatItem, discriminator="conversation"):
@@ -458,7 +519,7 @@ StatsItem = types.new_class("StatsItem", (ChatItem,), {"discriminator": "stats"}
 def stats_item_key(key: StatsKey) -> tuple[str, str]:
     """The table key of a day counter (see the access patterns above)."""
     if key.scope == "agent":
-        return f"STATS#AGENT#{key.owner_id}#{key.day}", "AGENT"
+        return f"STATS#AGENT#{key.owner_id}#{key.site_id}#{key.day}", "AGENT"
     return f"STATS#{key.owner_id}#{key.day}", "SITE"
 
 
@@ -482,6 +543,147 @@ class UnreadCounterItem(ChatItem, discriminator="unread_counter"):
     @staticmethod
     def key(agent_id: str) -> tuple[str, str]:
         return f"NOTIF#{agent_id}", "~UNREAD"
+
+
+# -- seed 002: AI assistants, their conversations with end users, search, analytics --------------
+
+class AssistantItem(ChatItem, discriminator="assistant"):
+    site_id = UnicodeAttribute()
+    assistant_id = NumberAttribute()
+    name = UnicodeAttribute()
+    instructions = UnicodeAttribute(null=True)
+    provider = UnicodeAttribute(default="local")  # local | bedrock
+    model_id = UnicodeAttribute(null=True)
+    active = BooleanAttribute(default=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    deleted_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(site_id: str, assistant_id: int) -> tuple[str, str]:
+        return f"SITE#{site_id}", f"ASSISTANT#{assistant_id:016d}"
+
+
+class AssistantSequenceItem(ChatItem, discriminator="assistant_sequence"):
+    last = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(site_id: str) -> tuple[str, str]:
+        return f"SITE#{site_id}", "ASSISTANTSEQ"
+
+
+class AssistantChatItem(ChatItem, discriminator="assistant_chat"):
+    conversation_id = NumberAttribute()
+    site_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    assistant_id = NumberAttribute()
+    title = UnicodeAttribute()
+    conversation_type = UnicodeAttribute(default="chat")
+    status = UnicodeAttribute(default="active")
+    is_archived = BooleanAttribute(default=False)
+    is_pinned = BooleanAttribute(default=False)
+    seq = NumberAttribute(default=0)
+    answers = NumberAttribute(default=0)
+    answers_read = NumberAttribute(default=0)
+    user_read_seq = NumberAttribute(default=0)
+    last_answer_seq = NumberAttribute(default=0)
+    last_message_id = NumberAttribute(default=0)
+    last_message_at = UTCDateTimeAttribute(null=True)
+    response_seconds = NumberAttribute(default=0)
+    answered = BooleanAttribute(default=False)
+    failed = BooleanAttribute(default=False)
+    updated_at = UTCDateTimeAttribute()
+    deleted_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(conversation_id: int) -> tuple[str, str]:
+        return f"ACHAT#{conversation_id:016d}", "ACHAT"
+
+    @staticmethod
+    def list_partition(site_id: str, user_id: str, bucket: str) -> str:
+        return f"ACHATS#{site_id}#{user_id}#{bucket}"
+
+
+class AssistantMessageItem(ChatItem, discriminator="assistant_message"):
+    message_id = NumberAttribute()
+    conversation_id = NumberAttribute()
+    site_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    sender = UnicodeAttribute()  # user | agent
+    content = UnicodeAttribute()
+    content_type = UnicodeAttribute(default="text")
+    message_type = UnicodeAttribute(default="text")
+    tokens_used = NumberAttribute(null=True)
+    processing_time = NumberAttribute(null=True)
+    cost_usd = NumberAttribute(null=True)
+    provider = UnicodeAttribute(null=True)
+    answers_upto = NumberAttribute(default=0)
+    terms = ListAttribute(of=UnicodeAttribute, null=True)  # its search postings, deleted with it
+
+    @staticmethod
+    def key(conversation_id: int, seq: int) -> tuple[str, str]:
+        return f"ACHAT#{conversation_id:016d}", f"AMSG#{seq:010d}"
+
+
+class AssistantIdempotencyItem(ChatItem, discriminator="assistant_idempotency"):
+    seq = NumberAttribute()
+    fingerprint = UnicodeAttribute()  # sha256 of what was asked: a reuse for something else is refused
+
+    @staticmethod
+    def key(conversation_id: int, client_key: str) -> tuple[str, str]:
+        return f"ACHAT#{conversation_id:016d}", f"!IDEM#{client_key}"
+
+
+class AssistantListCounterItem(ChatItem, discriminator="assistant_list_counter"):
+    total = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(site_id: str, user_id: str, bucket: str) -> tuple[str, str]:
+        return f"ACHATCOUNT#{site_id}#{user_id}#{bucket}", "COUNT"
+
+
+class SearchPostingItem(ChatItem, discriminator="search_posting"):
+    """A term of one message, for its user's search (keys only)."""
+
+    @staticmethod
+    def partition(site_id: str, user_id: str) -> str:
+        return f"ASEARCH#{site_id}#{user_id}"
+
+    @staticmethod
+    def sort_key(term: str, at_ms: int, conversation_id: int, seq: int) -> str:
+        return f"{term}#{at_ms:013d}#{conversation_id:016d}#{seq:010d}"
+
+
+class SearchTombstoneItem(ChatItem, discriminator="search_tombstone"):
+    """A deleted conversation whose postings may still exist: searches skip it until the purge ends."""
+
+    conversation_id = NumberAttribute()
+
+    @staticmethod
+    def key(site_id: str, user_id: str, conversation_id: int) -> tuple[str, str]:
+        return SearchPostingItem.partition(site_id, user_id), f"!DELETED#{conversation_id:016d}"
+
+
+class AssistantStatsItem(ChatItem, discriminator="assistant_stats"):
+    """Counters written with the messages (model/assistant.py STAT_FIELDS) for the analytics."""
+
+    conversations = NumberAttribute(null=True)
+    messages = NumberAttribute(null=True)
+    users = NumberAttribute(null=True)
+    answers = NumberAttribute(null=True)
+    response_seconds = NumberAttribute(null=True)
+    answered = NumberAttribute(null=True)
+    failed = NumberAttribute(null=True)
+    assistant_id = NumberAttribute(null=True)
+    day = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def user_partition(site_id: str, user_id: str) -> str:
+        return f"ASTATS#{site_id}#U#{user_id}"
+
+    @staticmethod
+    def site_partition(site_id: str) -> str:
+        return f"ASTATS#{site_id}"
 
 
 class _AudienceIndex(GlobalSecondaryIndex["ConnectionItem"]):

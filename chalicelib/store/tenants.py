@@ -15,6 +15,7 @@ from chalicelib.model.identity import Agent, AgentCredentials, Site, SiteMember
 from chalicelib.store.base import ConditionFailed, Key, now, put_if, transaction, update_if
 from chalicelib.store.models import (
     AgentEmailItem,
+    ChatItem,
     AgentItem,
     AgentUsernameItem,
     SiteItem,
@@ -29,6 +30,7 @@ def site_of(item: SiteItem) -> Site:
         site_id=item.site_id, name=item.name, domain=item.domain, status=item.status,
         widget_config=dict(item.widget_config or {}), created_at=item.created_at or now(),
         active_conversations=int(item.active_conversations or 0), ai_settings=dict(item.ai_settings or {}),
+        identity_verification=bool(item.identity_verification), identity_secret_sealed=item.identity_secret_sealed,
     )
 
 
@@ -36,7 +38,7 @@ def agent_of(item: AgentItem) -> Agent:
     return Agent(
         agent_id=item.agent_id, username=item.username, email=item.email, role=item.role,
         site_ids=tuple(item.site_ids or ()), status=item.status, created_at=item.created_at or now(),
-        last_seen=item.last_seen, name=item.name,
+        last_seen=item.last_seen, name=item.name, origin_site_ids=tuple(item.origin_site_ids or ()),
     )
 
 
@@ -176,6 +178,7 @@ def create_agent(agent: Agent, password_hash: str) -> Agent:
         *AgentItem.key(agent.agent_id), agent_id=agent.agent_id, username=agent.username, email=agent.email,
         name=agent.name, role=agent.role, site_ids=list(agent.site_ids), password_hash=password_hash,
         status=agent.status, last_seen=agent.last_seen, created_at=agent.created_at,
+        origin_site_ids=list(agent.origin_site_ids) or None,
     )
     with transaction() as tx:
         tx.save(AgentUsernameItem(*username_key(agent.username), agent_id=agent.agent_id, created_at=agent.created_at),
@@ -206,11 +209,16 @@ def add_membership(agent: Agent, site_id: str) -> Agent:
     """1 TransactWriteItems: the membership row + the agent's site list (the domain decided).
     ConditionFailed naming `agent_key` when the agent is gone."""
     with transaction() as tx:
-        tx.save(_member_item(site_id, agent))
-        tx.update(AgentItem(*AgentItem.key(agent.agent_id)),
-                  actions=[AgentItem.site_ids.set((AgentItem.site_ids | []).append([site_id]))],
-                  condition=AgentItem.pk.exists())
+        add_membership_to(tx, agent, site_id)
     return replace(agent, site_ids=(*agent.site_ids, site_id))
+
+
+def add_membership_to(tx: Any, agent: Agent, site_id: str) -> None:
+    """The two writes of a membership, as part of a larger transaction (store/invitations.py)."""
+    tx.save(_member_item(site_id, agent))
+    tx.update(AgentItem(*AgentItem.key(agent.agent_id)),
+              actions=[AgentItem.site_ids.set((AgentItem.site_ids | []).append([site_id]))],
+              condition=AgentItem.pk.exists())
 
 
 def remove_membership(agent: Agent, site_id: str) -> Agent:
@@ -246,3 +254,17 @@ def set_agent_status(agent: Agent, status: str, seen_at: Any) -> None:
 def set_password_hash(agent_id: str, password_hash: str) -> None:
     """1 UpdateItem (used to upgrade old hashes on login)."""
     AgentItem(*AgentItem.key(agent_id)).update(actions=[AgentItem.password_hash.set(password_hash)])
+
+
+def site_and_members(site_id: str, agent_ids: Iterable[str]) -> tuple[Site | None, set[str]]:
+    """The site and which of these agents are its members (their membership rows): 1 BatchGetItem
+    (per 100 keys). What fan-out checks before it pushes a site's event to agents' connections."""
+    keys = [SiteItem.key(site_id)] + [SiteMemberItem.key(site_id, a) for a in dict.fromkeys(agent_ids)]
+    site: Site | None = None
+    members: set[str] = set()
+    for item in ChatItem.batch_get(keys):
+        if isinstance(item, SiteItem):
+            site = site_of(item)
+        elif isinstance(item, SiteMemberItem):
+            members.add(item.agent_id)
+    return site, members

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.model.identity import Visitor
-from chalicelib.store.base import Key, now, update_if
+from chalicelib.store.base import Key, now, put_if, update_if
 from chalicelib.store.models import VisitorItem
 
 
@@ -36,16 +36,41 @@ def get_visitor(site_id: str, visitor_id: str) -> Visitor | None:
         return None
 
 
+def _new_id() -> str:
+    return f"visitor_{uuid.uuid4().hex[:16]}"
+
+
+def create(site_id: str, visitor_id: str, name: str, email: str | None, metadata: dict[str, Any]) -> Visitor:
+    """1 PutItem, only if no visitor has this id on this site. ConditionFailed (naming
+    `visitor_key`) when one does: nothing is written, so of two creates of one id one wins."""
+    seen = now()
+    pk, sk = VisitorItem.key(site_id, visitor_id)
+    item = VisitorItem(
+        pk=pk, sk=sk, site_id=site_id, visitor_id=visitor_id, id=_new_id(), name=name, email=email,
+        metadata=metadata or None, first_seen=seen, last_seen=seen, created_at=seen,
+        gsi1pk=VisitorItem.seen_index_key(site_id), gsi1sk=_seen_sort_key(seen, visitor_id),
+    )
+    put_if(item, VisitorItem.pk.does_not_exist())
+    return visitor_of(item)
+
+
 def register(site_id: str, visitor_id: str, name: str, email: str | None,
              metadata: dict[str, Any]) -> tuple[Visitor, bool]:
-    """Create the visitor, or refresh the one that exists: 1 UpdateItem either way. (visitor, created)."""
+    """Refresh the visitor, or create it when it does not exist: 1 UpdateItem either way
+    (+1 to keep a connected visitor in the active list). (visitor, created).
+
+    Only for a caller the domain has recognised as this visitor (domain/visitor_identity.py):
+    it overwrites name, email and metadata. `created` is exact under concurrency: the item's id
+    is set only if absent, so only the call whose proposed id was kept created it.
+    """
     seen = now()
+    proposed = _new_id()
     item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
     actions = [
         VisitorItem.kind.set(VisitorItem),
         VisitorItem.site_id.set(site_id),
         VisitorItem.visitor_id.set(visitor_id),
-        VisitorItem.id.set(VisitorItem.id | f"visitor_{uuid.uuid4().hex[:16]}"),
+        VisitorItem.id.set(VisitorItem.id | proposed),
         VisitorItem.first_seen.set(VisitorItem.first_seen | seen),
         VisitorItem.created_at.set(VisitorItem.created_at | seen),
         VisitorItem.name.set(name),
@@ -61,7 +86,7 @@ def register(site_id: str, visitor_id: str, name: str, email: str | None,
     if item.status == "online" and item.online_until is not None and item.online_until > seen:
         # Registering again from a connected tab must not drop it from the active list.
         item.update(actions=[VisitorItem.gsi1sk.set(_seen_sort_key(item.online_until, visitor_id))])
-    return visitor_of(item), item.first_seen == seen
+    return visitor_of(item), item.id == proposed
 
 
 def active_since(site_id: str, since: datetime, limit: int = 200) -> list[Visitor]:

@@ -9,19 +9,19 @@ Chalice's own error body.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib import parsing
 from chalicelib.domain import accounts, limits, sites, visitors
-from chalicelib.model.errors import DomainError, ServerError, Unauthorized, ValidationFailed
+from chalicelib.model.errors import DomainError, ServerError, Unauthorized
 from chalicelib.model.identity import Principal
 from chalicelib.observability import logger
 
-MAX_JSON_BODY = 256 * 1024
+MAX_JSON_BODY = parsing.MAX_JSON_BYTES
 
 
 @dataclass
@@ -52,21 +52,10 @@ class Call:
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
     def body(self) -> dict[str, Any]:
-        """The JSON object in the body ({} when empty); anything else is a VALIDATION_ERROR."""
+        """The JSON object in the body ({} when empty), read strictly (parsing.json_object: no
+        NaN/Infinity, bounded depth and size, valid Unicode); anything else is a VALIDATION_ERROR."""
         if self._body is None:
-            raw = self.request.raw_body or b""
-            if len(raw) > MAX_JSON_BODY:
-                raise ValidationFailed("Request body is too large")
-            if not raw.strip():
-                self._body = {}
-            else:
-                try:
-                    parsed = json.loads(raw)
-                except (ValueError, UnicodeDecodeError):
-                    raise ValidationFailed("Request body must be valid JSON") from None
-                if not isinstance(parsed, dict):
-                    raise ValidationFailed("Request body must be a JSON object")
-                self._body = parsed
+            self._body = parsing.json_object(self.request.raw_body or b"", max_size=MAX_JSON_BODY)
         return self._body
 
 
@@ -152,7 +141,7 @@ class Surface:
                         call.principal = auth(call)
                         if limit != "auth":
                             category = "api_key" if call.principal.kind == "api_key" else limit
-                            self._count(call, category, f"{call.principal.kind}:{call.principal.id}")
+                            self._count(call, category, call.principal.rate_key)
                     result = view(call, **params) if auth is None else view(call, call.principal, **params)
                     reply = result if isinstance(result, Reply) else Reply(result)
                     return Response(body=reply.body, status_code=reply.status,

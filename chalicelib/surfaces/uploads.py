@@ -29,6 +29,14 @@ class Form:
     files: dict[str, UploadedFile]
 
 
+def _text(part: multipart.MultipartPart) -> str:
+    """A text field's value: UTF-8, like every string Parley reads (headers, so names, already are)."""
+    try:
+        return part.value.strip()
+    except UnicodeDecodeError:
+        raise ValidationFailed(f"{part.name} must be valid UTF-8", {"field": part.name}) from None
+
+
 def parse_form(call: Call) -> Form:
     content_type = call.header("content-type") or ""
     kind, options = multipart.parse_options_header(content_type)
@@ -48,7 +56,7 @@ def parse_form(call: Call) -> Form:
             elif part.size > MAX_TEXT_FIELD:
                 raise ValidationFailed(f"{part.name} is too long", {"field": part.name})
             else:
-                fields[part.name] = part.value.strip()
+                fields[part.name] = _text(part)
     except multipart.MultipartError as error:
         raise ValidationFailed(f"Malformed multipart body: {error}") from None
     return Form(fields, files)

@@ -24,7 +24,7 @@ from chalicelib.model.errors import ValidationFailed
 UTC = timezone.utc
 LATE = datetime(2026, 3, 10, 23, 59, 59, tzinfo=UTC)
 SITE_DAY = site_stats("site_a", "2026-03-10")
-BOB_DAY = agent_stats("ag_bob", "2026-03-10")
+BOB_DAY = agent_stats("ag_bob", "2026-03-10", "site_a")  # an agent's counters are per site
 
 
 # -- days and hours -------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def test_a_first_response_without_a_sending_agent_still_counts_for_the_site():
 
 
 def test_an_assignment_counts_for_the_agent():
-    assert conversation_assigned("ag_bob", LATE) == [(BOB_DAY, {"assigned": 1})]
+    assert conversation_assigned("site_a", "ag_bob", LATE) == [(BOB_DAY, {"assigned": 1})]
 
 
 def test_closing_counts_the_resolution_time_for_the_site_and_the_assigned_agent():
@@ -176,14 +176,14 @@ def test_a_day_of_conversations_adds_up_to_the_figures_a_manager_would_check():
     held = _counters(
         conversation_created("site_a", a),
         message_sent("site_a", "visitor", "v_a", a + 5 * s, None),
-        conversation_assigned("ag_bob", a + 10 * s),
+        conversation_assigned("site_a", "ag_bob", a + 10 * s),
         message_sent("site_a", "support", "ag_bob", a + 35 * s, 30),
         message_sent("site_a", "support", "ag_bob", a + 60 * s, None),
         conversation_closed("site_a", "ag_bob", a + 600 * s, 600),
         conversation_rated("site_a", "ag_bob", 5, a + 700 * s),
         conversation_created("site_a", b),
         message_sent("site_a", "visitor", "v_b", b, None),
-        conversation_assigned("ag_bob", b + 30 * s),
+        conversation_assigned("site_a", "ag_bob", b + 30 * s),
         message_sent("site_a", "support", "ag_bob", b + 90 * s, 90),
         conversation_closed("site_a", "ag_bob", b + 1200 * s, 1200),
         conversation_rated("site_a", "ag_bob", 3, b + 1300 * s),
@@ -204,7 +204,7 @@ def test_a_day_of_conversations_adds_up_to_the_figures_a_manager_would_check():
     assert dashboard(today, active_now=1)["total_conversations"] == 2
     assert dashboard(today, active_now=1)["average_response_time"] == 90
 
-    bob_days = [held[agent_stats("ag_bob", day)] for day in period_days("week", c)]
+    bob_days = [held[agent_stats("ag_bob", day, "site_a")] for day in period_days("week", c)]
     assert agent_performance("ag_bob", bob_days) == {
         "agent_id": "ag_bob",
         "conversations_handled": 2,

@@ -39,11 +39,13 @@ def test_upload_thumbnail_and_a_file_message_reach_the_agent(stack, admin):
         f = uploaded.json()["data"]
         assert (f["mime_type"], f["size"], f["is_image"]) == ("image/png", len(image), True)
 
-        # The original downloads byte for byte from the embedded S3, as an attachment.
+        # The original downloads byte for byte from the embedded S3; an image (by its bytes) opens
+        # inline, everything else is an attachment (issue 23, finding 11).
         redirect = requests.get(f"{stack.url}{f['url']}", allow_redirects=False, timeout=5)
-        assert redirect.status_code == 302
+        assert redirect.status_code == 302 and redirect.headers["X-Content-Type-Options"] == "nosniff"
         original = requests.get(redirect.headers["Location"], timeout=5)
-        assert original.content == image and original.headers["Content-Disposition"].startswith("attachment")
+        assert original.content == image and original.headers["Content-Disposition"].startswith("inline")
+        assert original.headers["Content-Type"] == "image/png"
 
         # The media worker (SQS pump) makes the thumbnail; its link starts to work.
         thumbnail = wait_for(f"{stack.url}{f['thumbnail_url']}")

@@ -25,7 +25,7 @@ def walkthroughs():
 
 
 def test_the_readme_has_walkthroughs():
-    assert {"auth", "conversation", "realtime", "analysis", "files"} <= set(walkthroughs())
+    assert {"auth", "conversation", "realtime", "analysis", "files", "assistant"} <= set(walkthroughs())
 
 
 @pytest.mark.parametrize("name", sorted(walkthroughs()))
@@ -48,5 +48,12 @@ def test_walkthrough_runs(stack, name):
     if name == "analysis":  # the worker's analysis was read back with the message
         assert result.stdout.count('"objection":"Price concern"') == 1  # the on-demand example
         assert re.search(r"Price concern$", result.stdout, re.M)  # what `pick ...analysis.objection` printed
+    if name == "visitor-chat":  # the ended session refused the late socket with 4006 in an error frame
+        assert "'code': 4006" in result.stdout.strip().splitlines()[-1]
+        assert "'type': 'session_ended'" in result.stdout
+    if name == "assistant":  # the answer echoed the order; the answer was read; deleted is a 404
+        lines = result.stdout.strip().splitlines()
+        assert any(line.startswith("Thank you for providing your order number #12345") for line in lines)
+        assert lines[-1] == "404" and lines[-3] == "Customer Service Agent"  # the top assistant, site-wide
     if name == "realtime":  # the resync printed exactly the message after seq 1
         assert result.stdout.strip().splitlines()[-1] == "['On its way!']"

@@ -67,7 +67,7 @@ def test_consumers_report_batch_item_failures_and_read_their_queue(dev):
     template, _ = dev
     functions = of_type(template, "AWS::Serverless::Function")
     for logical, queue in {"ProcessEvents": "events", "AnalyseMessages": "analysis", "ProcessMedia": "media",
-                           "DeliverWebhooks": "webhooks"}.items():
+                           "DeliverWebhooks": "webhooks", "PurgeAssistantConversations": "assistant-purge"}.items():
         event = functions[logical]["Properties"]["Events"][f"{logical}SqsEventSource"]["Properties"]
         assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert json.dumps(event["Queue"]).endswith(f':parley-dev-{queue}"}}')
@@ -146,7 +146,8 @@ def test_alarms_watch_dlqs_functions_tables_and_the_api(dev):
     for alarm in alarms:
         by_metric.setdefault((alarm["Namespace"], alarm["MetricName"]), []).append(alarm)
     assert len(by_metric[("AWS/SQS", "ApproximateNumberOfMessagesVisible")]) == len(QUEUES)
-    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(by_metric[("AWS/Lambda", "Throttles")]) == 8
+    # the API, the three WebSocket handlers and the five SQS consumers
+    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(by_metric[("AWS/Lambda", "Throttles")]) == 9
     assert len(by_metric[("AWS/DynamoDB", "ThrottledRequests")]) == 2
     assert len(by_metric[("AWS/ApiGateway", "5XXError")]) == 1
 

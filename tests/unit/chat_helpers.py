@@ -7,9 +7,15 @@ from local import apigw, lambdas
 
 
 def visitor_token(world, visitor_id="v_1", site_id="site_a", name="John Doe"):
-    response = world.call("POST", "/api/v1/visitors", {"site_id": site_id, "visitor_id": visitor_id, "name": name})
+    """Register like the widget: a visitor registered before in this world sends the token it was
+    given (X-Visitor-Token), as a returning tab does; a taken visitor_id without it is a 409."""
+    issued = world.__dict__.setdefault("visitor_tokens", {})
+    previous = issued.get((site_id, visitor_id))
+    response = world.call("POST", "/api/v1/visitors", {"site_id": site_id, "visitor_id": visitor_id, "name": name},
+                          headers=as_visitor(previous) if previous else None)
     assert response.status_code in (200, 201), response.body
-    return response.json_body["data"]["session_token"]
+    issued[(site_id, visitor_id)] = response.json_body["data"]["session_token"]
+    return issued[(site_id, visitor_id)]
 
 
 def data(response, status=200):

@@ -59,16 +59,18 @@ def test_a_visitor_uploads_an_image_typed_by_its_bytes_not_its_name(world):
     stored = file_store.get(f["id"])
     assert s3_object(stored.object_key)["Body"].read() == image
 
-    # The link downloads it: a redirect to a short presigned GET that says "attachment".
+    # The link downloads it: a redirect to a short presigned GET named and typed by the bytes
+    # (issue 23 finding 11: an image is shown inline, under its real type's extension).
     redirect = download(world, f["url"])
     assert redirect.status_code == 302
     location = redirect.headers["Location"]
     query = parse_qs(urlparse(location).query)
-    assert query["response-content-disposition"][0].startswith('attachment; filename="holiday.JPG"')
+    assert query["response-content-disposition"][0].startswith('inline; filename="holiday.png"')
     assert query["X-Amz-Expires"] == ["60"]
     fetched = requests.get(location, timeout=5)  # moto answers presigned URLs inside mock_aws
     assert fetched.status_code == 200 and fetched.content == image
-    assert fetched.headers["Content-Disposition"].startswith("attachment")
+    assert fetched.headers["Content-Disposition"].startswith("inline")
+    assert fetched.headers["Content-Type"] == "image/png"
 
 
 def test_documents_and_text_are_accepted_and_typed(world):

@@ -7,7 +7,6 @@ names the rule.
 import json
 import time
 import uuid
-from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -16,40 +15,13 @@ import pytest
 
 import app as app_module
 from chalicelib.realtime import fanout
-from chalicelib.integrations import sockets as sender
 from chalicelib.store import connections, tenants
 from local import apigw, lambdas
 from tests.unit.chat_helpers import as_visitor, open_conversation, send, visitor_token
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
+from tests.unit.wire import wire  # noqa: F401  (fixture)
 
 
-class Wire:
-    """Stands in for API Gateway's @connections: records frames; ids in `gone` answer 410."""
-
-    def __init__(self):
-        self.frames = defaultdict(list)
-        self.gone = set()
-
-    def send(self, endpoint, connection_id, data):
-        if connection_id in self.gone:
-            return False
-        self.frames[connection_id].append(json.loads(data))
-        return True
-
-    def close(self, endpoint, connection_id):
-        self.gone.add(connection_id)
-        return True
-
-    def of(self, connection_id, kind=None):
-        return [f for f in self.frames[connection_id] if kind is None or f["type"] == kind]
-
-
-@pytest.fixture
-def wire(monkeypatch):
-    recorder = Wire()
-    monkeypatch.setattr(sender, "send", recorder.send)
-    monkeypatch.setattr(sender, "close", recorder.close)
-    return recorder
 
 
 def _handler(route):
@@ -167,6 +139,8 @@ def test_agent_frames_need_a_live_session(world, wire):
     token = world.token("bob", "site_a")
     connection_id, _ = ws_connect(site_id="site_a", role="support", token=token)
     world.call("POST", "/api/v1/auth/logout", token=token)
+    assert connection_id in wire.gone  # logout closes the session's sockets (issue 23, finding 3)
+    wire.gone.discard(connection_id)  # a socket whose close has not landed yet: its frames are still refused
     ws_send(connection_id, {"type": "get_state"})
     assert wire.of(connection_id, "error")[0]["code"] == "UNAUTHORIZED"
     assert connection_id in wire.gone  # closed through @connections
@@ -185,7 +159,7 @@ def test_visitor_of_a_suspended_site_cannot_connect(world, wire):
     world.call("PATCH", "/api/v1/admin/sites/site_a", {"status": "suspended"}, token=world.token("alice", "site_a"))
     _, result = ws_connect(site_id="site_a", role="visitor", token=token, visitor_id="v_1")
     assert result["statusCode"] == 403
-    assert json.loads(result["body"])["error"]["code"] == "FORBIDDEN"
+    assert json.loads(result["body"])["error"]["code"] == "SITE_SUSPENDED"  # names the suspension (issue 23 #4)
     assert connections.recipients("visitor#site_a#v_1") == []
 
 

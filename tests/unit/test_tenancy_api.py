@@ -49,7 +49,10 @@ def test_register_visitor_then_again_returns_the_same_visitor(world):
     data = first.json_body["data"]
     assert data["visitor_id"] == "v_uuid_12345" and data["name"] == "John Doe"
     assert data["id"].startswith("visitor_") and data["session_token"] and data["created_at"].endswith("Z")
-    again = register(world, name="Johnny")
+    # Again as that visitor (issue 23 #1: a taken visitor_id needs its token; without it, 409).
+    again = world.call("POST", "/api/v1/visitors", {"site_id": "site_a", "visitor_id": "v_uuid_12345",
+                       "name": "Johnny", "email": "john@example.com"},
+                       headers={"X-Visitor-Token": data["session_token"]})
     assert again.status_code == 200
     assert again.json_body["data"]["id"] == data["id"]
     assert again.json_body["data"]["name"] == "Johnny"
@@ -159,13 +162,15 @@ def test_non_admins_and_foreign_admins_are_refused(world):
 
 def test_admin_adds_and_removes_an_agent(world):
     alice = world.token("alice", "site_a")
-    added = world.call("PUT", f"/api/v1/admin/sites/site_a/agents/{world.carol.agent_id}", token=alice)
-    assert added.status_code == 200 and added.json_body["data"]["site_ids"] == ["site_b", "site_a"]
-    assert world.login("carol", "site_a")
-    removed = world.call("DELETE", f"/api/v1/admin/sites/site_a/agents/{world.carol.agent_id}", token=alice)
-    assert removed.json_body["data"]["site_ids"] == ["site_b"]
+    # Another tenant's agent joins only by accepting an invitation (issue 23, finding 2).
+    assert world.call("PUT", f"/api/v1/admin/sites/site_a/agents/{world.carol.agent_id}", token=alice).status_code == 404
+    removed = world.call("DELETE", f"/api/v1/admin/sites/site_a/agents/{world.bob.agent_id}", token=alice)
+    assert removed.json_body["data"]["site_ids"] == []
     assert world.call("POST", "/api/v1/auth/support/login",
-                      {"username": "carol", "password": PASSWORD, "site_id": "site_a"}).status_code == 401
+                      {"username": "bob", "password": PASSWORD, "site_id": "site_a"}).status_code == 401
+    added = world.call("PUT", f"/api/v1/admin/sites/site_a/agents/{world.bob.agent_id}", token=alice)
+    assert added.status_code == 200 and added.json_body["data"]["site_ids"] == ["site_a"]
+    assert world.login("bob", "site_a")
 
 
 # -- API keys and seed 003 ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The four SQS workers share one policy (chalicelib/workers/batch.py): a malformed job is logged
+"""The five SQS workers share one policy (chalicelib/workers/batch.py): a malformed job is logged
 by id and reported in batchItemFailures, a failing use case is reported, the rest of the batch
 runs; the webhook worker runs a batch's records side by side."""
 import io
@@ -10,6 +10,7 @@ import pytest
 from chalicelib import observability
 from chalicelib.model import events as ev
 from chalicelib.workers import analysis as analysis_worker
+from chalicelib.workers import assistant_purge as assistant_purge_worker
 from chalicelib.workers import events as events_worker
 from chalicelib.workers import media as media_worker
 from chalicelib.workers import webhooks as webhooks_worker
@@ -26,6 +27,8 @@ WORKERS = {
                  json.dumps({"site_id": "site_a", "conversation_id": "conv_1", "seq": 3}), []),
     "media": (media_worker, (media_worker.service, "make_thumbnail"), json.dumps({"file_id": "file_1"}), False),
     "webhooks": (webhooks_worker, (webhooks_worker.service, "deliver"), json.dumps(WEBHOOK_JOB), "delivered"),
+    "assistant-purge": (assistant_purge_worker, (assistant_purge_worker.chats, "purge"),
+                        json.dumps({"conversation_id": 42, "requested_at": 1.5}), "gone"),
 }
 MALFORMED = {"not json": "{not json", "not an object": "[1, 2]", "no fields": "{}",
              "wrong type": '{"seq": "three", "attempt": "one", "name": 7}'}
@@ -88,6 +91,7 @@ def test_each_worker_hands_its_use_case_the_parsed_job(aws, calls):
     assert calls["media"] == [("file_1",)]
     (job,), = calls["webhooks"]
     assert (job.webhook_id, job.event_id, job.attempt) == ("wh_1", "evt_1", 1)
+    assert [args[:2] for args in calls["assistant-purge"]] == [(42, 1.5)]
 
 
 @pytest.mark.parametrize("name", WORKERS)

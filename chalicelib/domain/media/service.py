@@ -187,9 +187,27 @@ def readable(principal: Principal, file_id: str) -> StoredFile:
     return f
 
 
+# Extensions that already name a type correctly, besides the one our random names use.
+_ALSO_NAMES = {"image/jpeg": {"jpeg"}}
+
+
+def download_name(original_name: str, mime: str) -> str:
+    """The uploader's name with an extension that matches the sniffed type: `invoice.html` that is
+    text downloads as `invoice.txt`, so no saved file opens as something it is not."""
+    wanted = rules.ALLOWED.get(mime, "bin")  # every stored type is on the list; anything else: .bin
+    stem, dot, extension = original_name.rpartition(".")
+    if not dot or not stem:
+        stem, extension = original_name, ""
+    if extension.lower() == wanted or extension.lower() in _ALSO_NAMES.get(mime, ()):
+        return original_name
+    return f"{stem}.{wanted}"
+
+
 def download_url(file_id: str, token: str | None, variant: str) -> str:
-    """Where a download link redirects: a presigned GET (Content-Disposition: attachment) that
-    lives a minute. The link's token names this file only. 1 GetItem."""
+    """Where a download link redirects: a presigned GET that lives a minute, answering with the
+    sniffed type, under a name with that type's extension, `inline` for images (sniffed JPEG,
+    PNG, GIF, WebP) and `attachment` for everything else. The link's token names this file
+    only. 1 GetItem."""
     if not token:
         raise NotFound("File not found")
     claims = tokens.verify(tokens.FILE_DOWNLOAD, token)
@@ -203,8 +221,9 @@ def download_url(file_id: str, token: str | None, variant: str) -> str:
         if not f.thumbnail_key:
             raise NotFound("The thumbnail is not ready yet")
         return storage.presigned_get(f.thumbnail_key, f"thumb_{f.original_name.rsplit('.', 1)[0]}.jpg",
-                                     "image/jpeg", seconds)
-    return storage.presigned_get(f.object_key, f.original_name, f.mime_type, seconds)
+                                     "image/jpeg", seconds, inline=True)
+    return storage.presigned_get(f.object_key, download_name(f.original_name, f.mime_type), f.mime_type, seconds,
+                                 inline=f.mime_type in rules.IMAGES)
 
 
 def delete(principal: Principal, file_id: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import parsing as params
-from chalicelib.domain import agents, memberships, sites
+from chalicelib.domain import agents, memberships, sites, visitor_identity
 from chalicelib.model.identity import ROLES, ApiKey, Principal, require_admin
 from chalicelib.surfaces.console import ok, surface
 from chalicelib.surfaces.console.auth import user_view
@@ -52,7 +52,7 @@ def create_site(call: Call, principal: Principal) -> Reply:
 def update_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any]:
     require_admin(principal, site_id)
     body = call.body()
-    params.only(body, SITE_FIELDS | {"ai"})
+    params.only(body, SITE_FIELDS | {"ai", "identity_verification"})
     changes: dict[str, Any] = {}
     if "name" in body:
         changes["name"] = params.required_text(body, "name", max_length=120)
@@ -64,6 +64,8 @@ def update_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any
         changes["widget_config"] = params.mapping(body, "widget_config")
     if "ai" in body:
         changes["ai_settings"] = params.mapping(body, "ai")
+    if "identity_verification" in body:  # a bool, checked by the domain
+        changes["identity_verification"] = body["identity_verification"]
     return ok(site_view(sites.update(site_id, changes), for_agents=True))
 
 
@@ -93,6 +95,16 @@ def add_agent_to_site(call: Call, principal: Principal, site_id: str, agent_id: 
 @surface.route("/api/v1/admin/sites/{site_id}/agents/{agent_id}", methods=["DELETE"], auth=agent)
 def remove_agent_from_site(call: Call, principal: Principal, site_id: str, agent_id: str) -> dict[str, Any]:
     return ok(user_view(memberships.remove(principal, site_id, agent_id)))
+
+
+@surface.route("/api/v1/admin/sites/{site_id}/identity-secret", methods=["POST"], auth=agent)
+def rotate_identity_secret(call: Call, principal: Principal, site_id: str) -> Reply:
+    """Create or rotate the secret the site's server signs visitor ids with (user_hash); the old
+    one stops working at once. The only time it is shown: it is stored encrypted."""
+    require_admin(principal, site_id)
+    secret = visitor_identity.new_secret(site_id)
+    return Reply(ok({"site_id": site_id, "identity_secret": secret,
+                     "user_hash": "hex HMAC-SHA256 of visitor_id under identity_secret"}), status=201)
 
 
 @surface.route("/api/v1/admin/sites/{site_id}/api-keys", methods=["POST"], auth=agent)

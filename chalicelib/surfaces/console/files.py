@@ -59,7 +59,7 @@ def download(call: Call, file_id: str) -> Reply:
     variant = params.choice(call.query, "variant", ("original", "thumbnail"), required=False) or "original"
     location = media.download_url(file_id, call.query.get("token"), variant)
     return Reply("", status=302, headers={"Location": location, "Cache-Control": "private, no-store",
-                                          "Referrer-Policy": "no-referrer"})
+                                          "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"})
 
 
 @surface.route("/api/v1/files/{file_id}", methods=["DELETE"], auth=agent)

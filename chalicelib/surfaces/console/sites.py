@@ -22,6 +22,9 @@ def site_view(site: Site, for_agents: bool = False) -> dict[str, Any]:
     }
     if for_agents:
         view["ai"] = sites.ai_settings(site)
+        # Whether visitors must bring user_hash, and whether a secret exists (never the secret).
+        view["identity_verification"] = site.identity_verification
+        view["identity_secret_set"] = site.identity_secret_sealed is not None
     return view
 
 

@@ -19,9 +19,13 @@ def register(call: Call) -> Reply:
     name = params.required_text(body, "name", max_length=120)
     email = params.email(body)
     metadata = params.mapping(body, "metadata")
-    visitor, token, created, events = visitors.register(site_id, visitor_id, name, email, metadata)
+    user_hash = params.text(body, "user_hash", required=False, max_length=128)
+    # A visitor_id that exists is given only to its proven owner: its (possibly expired) session
+    # token, or user_hash under the site's identity secret. Otherwise 409 VISITOR_EXISTS.
+    visitor, token, created, events = visitors.register(site_id, visitor_id, name, email, metadata,
+                                                        token=call.header("x-visitor-token"), user_hash=user_hash)
     publish(events)
-    # The same visitor_id registered again is the same visitor: 200 with it, not a duplicate.
+    # The same visitor_id registered again with proof is the same visitor: 200 with it, not a duplicate.
     return Reply(ok({
         "id": visitor.id,
         "visitor_id": visitor.visitor_id,
