@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from chalicelib.model.conversations import Message
+from chalicelib.render.timestamps import utc_millis
 
 SENDER_TYPES = {"visitor": "end_user", "support": "agent"}  # the domain's words -> 001's
 
@@ -19,16 +20,8 @@ LinkFor = Callable[[str], str]
 
 
 def timestamp(moment: datetime | str | None) -> str | None:
-    """2025-07-02T12:00:00.000Z. Accepts an event's ISO string too."""
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        try:
-            moment = datetime.fromisoformat(moment)
-        except ValueError:
-            return moment
-    moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """Seed 001's one format: UTC, milliseconds, 'Z' (2025-07-02T12:00:00.000Z)."""
+    return utc_millis(moment)
 
 
 def now() -> str:
