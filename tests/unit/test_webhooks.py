@@ -1,5 +1,6 @@
 """Webhooks: the SSRF guard, Standard Webhooks signing, the /v1/webhooks API, and delivery
 (retries, DLQ, 410, redelivery, rotation) against a real receiver on loopback."""
+import base64
 import json
 import time
 
@@ -121,8 +122,12 @@ def test_register_list_update_rotate_and_delete(world, keys, receiver):
     assert world.call("GET", f"/v1/webhooks/{hook['id']}", token=keys["site_a"]).json_body["secret"] == \
         "whsec_" + "*" * 21
 
-    own = create(world, keys["site_a"], receiver.url, ["message.sent"], secret="my-own-secret-0123456789")
+    own = create(world, keys["site_a"], receiver.url, ["message.sent"], secret=signing.new_secret())
     assert own.status_code == 201 and own.json_body["secret"] == "whsec_" + "*" * 21  # as 003 documents
+    # A plain secret (003's example sends one) is converted, and its whsec_ form shown this once.
+    plain = create(world, keys["site_a"], receiver.url, ["message.sent"], secret="my-own-secret-0123456789")
+    assert plain.status_code == 201
+    assert plain.json_body["secret"] == "whsec_" + base64.b64encode(b"my-own-secret-0123456789").decode()
 
     patched = world.call("PATCH", f"/v1/webhooks/{hook['id']}", {"events": ["chat.assigned"], "active": False},
                          token=keys["site_a"])
@@ -161,6 +166,8 @@ def test_another_workspaces_webhooks_are_invisible(world, keys, receiver):
     {"url": "RECEIVER", "events": "chat.created"},
     {"url": "RECEIVER", "events": ["webhook.test"]},
     {"url": "RECEIVER", "events": ["chat.created"], "secret": "short"},
+    {"url": "RECEIVER", "events": ["chat.created"], "secret": "whsec_not/base64!!"},
+    {"url": "RECEIVER", "events": ["chat.created"], "secret": "whsec_" + base64.b64encode(b"16 bytes is weak").decode()},
     {"url": "RECEIVER", "events": ["chat.created"], "extra": 1},
     {"events": ["chat.created"]},
 ])
@@ -375,5 +382,38 @@ def test_the_readmes_verification_snippet_accepts_our_deliveries_and_rejects_for
     assert not verify(secret, old, body)  # replayed an hour later
     rotating = signing.headers([other, secret], "evt_1", int(time.time()), body)
     assert verify(secret, rotating, body) and verify(other, rotating, body)
-    assert verify("my-own-secret-0123456789", signing.headers(["my-own-secret-0123456789"], "e", int(time.time()),
-                                                              body), body)
+    converted = signing.standard_form("my-own-secret-0123456789")  # what we show back for a plain secret
+    assert verify(converted, signing.headers([converted], "e", int(time.time()), body), body)
+
+
+def test_the_official_standard_webhooks_library_verifies_real_deliveries(world, keys, receiver, fast_retries):
+    """Interop contract: whatever secret the integrator holds (generated, their own whsec_, or a plain
+    one converted and shown back), the `standardwebhooks` package accepts our deliveries."""
+    from standardwebhooks.webhooks import Webhook as OfficialVerifier, WebhookVerificationError
+
+    generated = create(world, keys["site_a"], receiver.url, ["chat.created"]).json_body["secret"]
+    own = signing.new_secret()
+    create(world, keys["site_a"], receiver.url, ["chat.created"], secret=own)
+    # seed 003's own request example
+    plain = create(world, keys["site_a"], receiver.url, ["chat.created"], secret="your_webhook_secret").json_body
+    held = [generated, own, plain["secret"]]
+    assert all(secret.startswith("whsec_") and "*" not in secret for secret in held)
+
+    start_chat(world)
+    drain_events()
+    drain_webhooks()
+    # each delivery is accepted under its own webhook's secret, and under no other
+    assert sorted(_accepted_by(OfficialVerifier, WebhookVerificationError, held, got) for got in
+                  receiver.requests) == [[0], [1], [2]]
+
+
+def _official_accepts(verifier, error, secret, got) -> bool:
+    try:
+        verifier(secret).verify(got.body, dict(got.headers))
+    except error:
+        return False
+    return True
+
+
+def _accepted_by(verifier, error, held, got) -> list[int]:
+    return [i for i, secret in enumerate(held) if _official_accepts(verifier, error, secret, got)]

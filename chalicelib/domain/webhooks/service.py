@@ -60,12 +60,16 @@ def _secret(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or not 16 <= len(value) <= 256:
         raise ValidationFailed("secret must be a string of 16-256 characters", {"field": "secret"})
-    return value
+    try:
+        return signing.standard_form(value)
+    except signing.NotAStandardSecret as exc:
+        raise ValidationFailed(str(exc), {"field": "secret"}) from None
 
 
 def register(principal: ApiKeyPrincipal, url: str, events: Any, secret: Any,
              description: str | None) -> tuple[Webhook, str, bool]:
-    """(webhook, its secret, whether we generated it). 1 Query (the site's count) + 1 PutItem."""
+    """(webhook, its secret, whether to show it: we generated it, or converted the integrator's
+    own to its `whsec_` form). 1 Query (the site's count) + 1 PutItem."""
     chosen = _secret(secret)
     checked_url, wanted = _check_url(url), rules.validate_events(events)
     if len(store.list_for_site(principal.site_id)) >= rules.MAX_WEBHOOKS_PER_SITE:
@@ -77,7 +81,7 @@ def register(principal: ApiKeyPrincipal, url: str, events: Any, secret: Any,
                 secret_sealed=vault.seal(signing_secret), previous_secret_sealed=None, previous_secret_until=None,
                 disabled_reason=None, failing_since=None, created_at=at, updated_at=at)
     store.create(w)
-    return w, signing_secret, chosen is None
+    return w, signing_secret, chosen is None or chosen != secret
 
 
 def listing(principal: ApiKeyPrincipal) -> list[Webhook]:

@@ -20,9 +20,29 @@ def new_secret() -> str:
     return PREFIX + base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
 
 
+class NotAStandardSecret(ValueError):
+    """A `whsec_` secret whose key is not base64 of 24-64 bytes (what the Standard Webhooks spec asks)."""
+
+
+def standard_form(secret: str) -> str:
+    """The `whsec_` form every Standard Webhooks library accepts. An integrator's own secret that is
+    not in that form (seed 003's example sends `your_webhook_secret`) is converted: its UTF-8 bytes
+    become the key, shown back as `whsec_` + base64 so the official libraries verify our deliveries
+    (they base64-decode whatever string they are given)."""
+    if not secret.startswith(PREFIX):
+        return PREFIX + base64.b64encode(secret.encode()).decode()
+    try:
+        key = base64.b64decode(secret[len(PREFIX):], validate=True)
+    except ValueError:
+        raise NotAStandardSecret("a whsec_ secret must be base64") from None
+    if not 24 <= len(key) <= 64:
+        raise NotAStandardSecret("a whsec_ secret's key must be 24-64 bytes")
+    return secret
+
+
 def key_of(secret: str) -> bytes:
-    """The HMAC key a secret stands for. Accepts Standard Webhooks secrets, and any other string
-    (an integrator's own secret, as seed 003's example shows) as its UTF-8 bytes."""
+    """The HMAC key a secret stands for. New secrets are always in `whsec_` form (`standard_form`);
+    a plain string is read as its UTF-8 bytes only for secrets stored before that rule."""
     if secret.startswith(PREFIX):
         try:
             return base64.b64decode(secret[len(PREFIX):], validate=True)

@@ -45,10 +45,11 @@ def list_webhooks(call: Call, principal: ApiKeyPrincipal) -> dict[str, Any]:
 def create(call: Call, principal: ApiKeyPrincipal) -> Reply:
     body = call.body()
     params.only(body, {"url", "events", "secret", "description"})
-    w, secret, generated = service.register(principal, params.required_text(body, "url", max_length=2048),
+    w, secret, show = service.register(principal, params.required_text(body, "url", max_length=2048),
                                             body.get("events"), body.get("secret"), _description(body))
-    # A secret we generated is shown this once; one the integrator chose stays masked, as 003 shows.
-    return Reply(webhook_view(w, secret if generated else None), status=201)
+    # A secret we generated (or converted to whsec_ form) is shown this once; one the integrator
+    # sent in whsec_ form stays masked, as 003 shows.
+    return Reply(webhook_view(w, secret if show else None), status=201)
 
 
 @surface.route("/v1/webhooks/{webhook_id}", methods=["GET"], auth=api_key)
