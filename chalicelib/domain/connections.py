@@ -48,6 +48,16 @@ def forget(connection_id: str) -> None:
     store.delete_connection(connection_id)
 
 
+def follow(connection: ConnectionRecord, audience: str) -> None:
+    """Add an audience to a live connection (1 PutItem)."""
+    store.follow(connection, audience)
+
+
+def unfollow(connection_id: str, audience: str) -> None:
+    """Remove one audience of a connection (1 DeleteItem)."""
+    store.unfollow(connection_id, audience)
+
+
 def recipients(audience: str) -> list[Recipient]:
     """The live connections following an audience (1 Query, whatever else is connected)."""
     return store.recipients(audience)

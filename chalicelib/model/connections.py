@@ -35,6 +35,9 @@ class Recipient:
     endpoint: str
     role: str | None = None
     principal_id: str | None = None
+    # The audience it was found through (fan-out keeps the first of an event's audiences): seed 004
+    # tells an agent that subscribed to a conversation from one that only follows its site.
+    audience: str | None = None
 
 
 # Audience names (realtime/audiences.py says who follows each). Here, in the model, because the

@@ -34,15 +34,20 @@ class Delivery:
     failed: int = 0
 
 
-def _post(recipient: Recipient, frame: str) -> str:
+def _post(recipient: Recipient, frame: str | list[str]) -> str:
+    """Post a frame, or a dialect's frames for one event in order (seed 004: an assignment is
+    `conversation.updated` then `agent.assigned`)."""
     try:
-        return "ok" if sender.send(recipient.endpoint, recipient.connection_id, frame) else "gone"
+        for one in [frame] if isinstance(frame, str) else frame:
+            if not sender.send(recipient.endpoint, recipient.connection_id, one):
+                return "gone"
+        return "ok"
     except Exception:  # throttled or unreachable: this recipient misses it, the others do not
         logger.exception("post to connection failed", extra={"connection_id": recipient.connection_id})
         return "failed"
 
 
-def _render(event: ev.Event, recipient: Recipient) -> str | None:
+def _render(event: ev.Event, recipient: Recipient) -> str | list[str] | None:
     dialect = dialects.by_name(recipient.dialect)
     render = getattr(dialect, "render", None)
     return render(event, recipient) if render is not None else None

@@ -92,6 +92,18 @@ def get_connections(connection_ids: Iterable[str]) -> list[ConnectionRecord]:
     return [_record_of(item) for item in LiveConnection.batch_get(keys) if _alive(item, now)]
 
 
+def follow(record: ConnectionRecord, audience: str) -> None:
+    """One more audience for a live connection (seed 004's `subscribe`): 1 PutItem."""
+    Subscription(pk=record.connection_id, sk=f"aud#{audience}", audience=audience, dialect=record.dialect,
+                 endpoint=record.endpoint, role=record.role, principal_id=record.principal_id,
+                 expires_at=_expiry(datetime.now(timezone.utc))).save()
+
+
+def unfollow(connection_id: str, audience: str) -> None:
+    """One audience less (seed 004's `unsubscribe`): 1 DeleteItem."""
+    Subscription(pk=connection_id, sk=f"aud#{audience}").delete()
+
+
 def unsubscribe(connection_id: str) -> None:
     """Delete a connection's subscriptions but keep the connection itself (one Query + one batch
     write): no audience finds it any more, and its $disconnect still finds its record."""
@@ -119,7 +131,7 @@ def recipients(audience: str) -> list[Recipient]:
     now = datetime.now(timezone.utc)
     return [
         Recipient(connection_id=item.pk, dialect=item.dialect, endpoint=item.endpoint, role=item.role,
-                  principal_id=item.principal_id)
+                  principal_id=item.principal_id, audience=audience)
         for item in Subscription.audience_index.query(audience)
         if _alive(item, now)
     ]

@@ -1,6 +1,6 @@
-"""Seed 004's agent app (/api/v1/agent/*: register, login, me, presence; see agent_app.py).
-
-004's bot-first customer flow (/api/v1/customer/*) is not built: no route here serves it.
+"""Seed 004: the bot-first customer flow (customer.py), the agent app (agent_app.py: register, login,
+me, presence; agent_conversations.py: conversations by mode, messages, close) and its FAQ admin
+(faqs.py).
 
 Errors use 004's status semantics (400 validation, 401 bad or expired agent
 token, 403 access violation, 404 missing, 409 invalid state) with a body
@@ -24,4 +24,4 @@ def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
 surface = Surface(__name__, render_error)
 bp = surface.blueprint
 
-from chalicelib.surfaces.customer_flow import agent_app  # noqa: E402,F401
+from chalicelib.surfaces.customer_flow import agent_app, agent_conversations, customer, faqs  # noqa: E402,F401
