@@ -1,6 +1,7 @@
 """Visitors: registration (with their session token) and who is active on a site."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalicelib.model import events as ev
@@ -15,7 +16,8 @@ from chalicelib.store.base import ConditionFailed, now
 
 
 def register(site_id: str, visitor_id: str, name: str, email: str | None, metadata: dict[str, Any],
-             token: str | None = None, user_hash: str | None = None) -> tuple[Visitor, str, bool, list[ev.Event]]:
+             token: str | None = None, user_hash: str | None = None,
+             phone: str | None = None) -> tuple[Visitor, str, bool, list[ev.Event]]:
     """(visitor, session token, created, events). 1 GetItem (site) + 1 write (+1 for a connected visitor).
 
     Knowing the id is not enough (domain/visitor_identity.py): a caller recognised as the visitor
@@ -28,10 +30,10 @@ def register(site_id: str, visitor_id: str, name: str, email: str | None, metada
         raise NotFound("Site not found")
     suspension.require_usable(site)  # 403 SITE_SUSPENDED: the widget shows its offline message
     if visitor_identity.recognised(site, visitor_id, token=token, user_hash=user_hash):
-        visitor, created = visitors.register(site_id, visitor_id, name, email, metadata)
+        visitor, created = visitors.register(site_id, visitor_id, name, email, metadata, phone=check_phone(phone))
     else:
         try:
-            visitor, created = visitors.create(site_id, visitor_id, name, email, metadata), True
+            visitor, created = visitors.create(site_id, visitor_id, name, email, metadata, check_phone(phone)), True
         except ConditionFailed as failed:
             if not failed.involves(visitors.visitor_key(site_id, visitor_id)):
                 raise
@@ -42,6 +44,19 @@ def register(site_id: str, visitor_id: str, name: str, email: str | None, metada
         "id": visitor.visitor_id, "name": visitor.name, "email": visitor.email, "metadata": visitor.metadata,
         "created_at": visitor.first_seen.isoformat()}})] if created else []
     return visitor, session, created, events
+
+
+PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}$")
+
+
+def check_phone(phone: object) -> str | None:
+    """A visitor's phone as people write it (+998 90 123-45-67); at most 32 characters."""
+    if phone is None:
+        return None
+    if not isinstance(phone, str) or not PHONE.match(phone.strip()):
+        raise ValidationFailed("phone must be a phone number: digits, spaces, ()-./ and an optional leading +",
+                               {"field": "phone"})
+    return phone.strip()
 
 
 def authenticate(token: str) -> VisitorPrincipal:

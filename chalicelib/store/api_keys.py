@@ -14,16 +14,17 @@ def key_of(item: ApiKeyItem) -> ApiKey:
     return ApiKey(
         key_id=item.key_id, site_id=item.site_id, name=item.name, prefix=item.prefix,
         created_at=item.created_at or now(), created_by=item.created_by, last_used_at=item.last_used_at,
-        revoked_at=item.revoked_at,
+        revoked_at=item.revoked_at, agent_id=item.agent_id,
     )
 
 
-def create(key_id: str, key_hash: str, site_id: str, name: str, prefix: str, created_by: str | None) -> ApiKey:
+def create(key_id: str, key_hash: str, site_id: str, name: str, prefix: str, created_by: str | None,
+           agent_id: str | None = None) -> ApiKey:
     """1 PutItem (a new hash only)."""
     created = now()
     item = ApiKeyItem(
         *ApiKeyItem.key(key_hash), key_id=key_id, key_hash=key_hash, site_id=site_id, name=name, prefix=prefix,
-        created_by=created_by, created_at=created,
+        created_by=created_by, created_at=created, agent_id=agent_id,
         gsi1pk=ApiKeyItem.site_index_key(site_id), gsi1sk=f"{created.isoformat()}#{key_id}",
     )
     put_if(item, ApiKeyItem.pk.does_not_exist())

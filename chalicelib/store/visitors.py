@@ -16,7 +16,7 @@ def visitor_of(item: VisitorItem) -> Visitor:
         metadata=dict(item.metadata or {}), status=item.status, first_seen=item.first_seen, last_seen=item.last_seen,
         online_until=item.online_until,
         total_conversations=int(item.total_conversations or 0), unread_count=int(item.unread_count or 0),
-        last_message_at=item.last_message_at,
+        last_message_at=item.last_message_at, phone=item.phone,
     )
 
 
@@ -40,13 +40,14 @@ def _new_id() -> str:
     return f"visitor_{uuid.uuid4().hex[:16]}"
 
 
-def create(site_id: str, visitor_id: str, name: str, email: str | None, metadata: dict[str, Any]) -> Visitor:
+def create(site_id: str, visitor_id: str, name: str, email: str | None, metadata: dict[str, Any],
+           phone: str | None = None) -> Visitor:
     """1 PutItem, only if no visitor has this id on this site. ConditionFailed (naming
     `visitor_key`) when one does: nothing is written, so of two creates of one id one wins."""
     seen = now()
     pk, sk = VisitorItem.key(site_id, visitor_id)
     item = VisitorItem(
-        pk=pk, sk=sk, site_id=site_id, visitor_id=visitor_id, id=_new_id(), name=name, email=email,
+        pk=pk, sk=sk, site_id=site_id, visitor_id=visitor_id, id=_new_id(), name=name, email=email, phone=phone,
         metadata=metadata or None, first_seen=seen, last_seen=seen, created_at=seen,
         gsi1pk=VisitorItem.seen_index_key(site_id), gsi1sk=_seen_sort_key(seen, visitor_id),
     )
@@ -55,7 +56,7 @@ def create(site_id: str, visitor_id: str, name: str, email: str | None, metadata
 
 
 def register(site_id: str, visitor_id: str, name: str, email: str | None,
-             metadata: dict[str, Any]) -> tuple[Visitor, bool]:
+             metadata: dict[str, Any], phone: str | None = None) -> tuple[Visitor, bool]:
     """Refresh the visitor, or create it when it does not exist: 1 UpdateItem either way
     (+1 to keep a connected visitor in the active list). (visitor, created).
 
@@ -80,6 +81,8 @@ def register(site_id: str, visitor_id: str, name: str, email: str | None,
     ]
     if email is not None:
         actions.append(VisitorItem.email.set(email))
+    if phone is not None:
+        actions.append(VisitorItem.phone.set(phone))
     if metadata:
         actions.append(VisitorItem.metadata.set(metadata))
     item.update(actions=actions)
@@ -124,4 +127,27 @@ def rename(site_id: str, visitor_id: str, name: str) -> Visitor:
     """1 UpdateItem; ConditionFailed when the visitor does not exist."""
     item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
     update_if(item, [VisitorItem.name.set(name), VisitorItem.last_seen.set(now())], VisitorItem.pk.exists())
+    return visitor_of(item)
+
+
+def get_visitors(site_id: str, visitor_ids: list[str]) -> dict[str, Visitor]:
+    """The site's visitors with these ids, by visitor id: 1 BatchGetItem per 100 (missing ones left out)."""
+    keys = [VisitorItem.key(site_id, v) for v in dict.fromkeys(visitor_ids)]
+    found: dict[str, Visitor] = {}
+    for start in range(0, len(keys), 100):
+        for item in VisitorItem.batch_get(keys[start : start + 100]):
+            found[item.visitor_id] = visitor_of(item)
+    return found
+
+
+def set_contact(site_id: str, visitor_id: str, phone: str | None, metadata: dict[str, Any] | None) -> Visitor:
+    """Set the visitor's phone and/or metadata (None leaves one as it is). 1 UpdateItem;
+    ConditionFailed when the visitor does not exist."""
+    actions = []
+    if phone is not None:
+        actions.append(VisitorItem.phone.set(phone))
+    if metadata is not None:
+        actions.append(VisitorItem.metadata.set(metadata) if metadata else VisitorItem.metadata.remove())
+    item = VisitorItem(*VisitorItem.key(site_id, visitor_id))
+    update_if(item, actions, VisitorItem.pk.exists())
     return visitor_of(item)

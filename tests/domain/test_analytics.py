@@ -93,7 +93,8 @@ def test_an_assignment_counts_for_the_agent():
 def test_closing_counts_the_resolution_time_for_the_site_and_the_assigned_agent():
     changes = conversation_closed("site_a", "ag_bob", LATE, 600.4)
     values = {"closed": 1, "resolution_seconds": 600, "resolutions": 1}
-    assert changes == [(SITE_DAY, values), (BOB_DAY, values)]
+    handled = values | {"agent_closes": 1, "single_agent_closes": 1}  # first-contact resolution (seed 003)
+    assert changes == [(SITE_DAY, handled), (BOB_DAY, handled)]
     assert changes[0][1] is not changes[1][1]  # two counters, two increments
     assert conversation_closed("site_a", None, LATE, 1200) == [(SITE_DAY, values | {"resolution_seconds": 1200})]
 

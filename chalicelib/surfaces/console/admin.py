@@ -30,6 +30,7 @@ def key_view(key: ApiKey) -> dict[str, Any]:
         "last_used_at": iso(key.last_used_at),
         "revoked_at": iso(key.revoked_at),
         "active": key.active,
+        "agent_id": key.agent_id,
     }
 
 
@@ -111,8 +112,9 @@ def rotate_identity_secret(call: Call, principal: Principal, site_id: str) -> Re
 def create_api_key(call: Call, principal: Principal, site_id: str) -> Reply:
     admin = require_admin(principal, site_id)
     body = call.body()
-    params.only(body, {"name"})
-    key, secret = sites.create_api_key(site_id, params.required_text(body, "name", max_length=120), admin.id)
+    params.only(body, {"name", "agent_id"})
+    key, secret = sites.create_api_key(site_id, params.required_text(body, "name", max_length=120), admin.id,
+                                       params.text(body, "agent_id", required=False, max_length=64))
     # The only time the key is shown: it is stored as a SHA-256 hash.
     return Reply(ok({**key_view(key), "key": secret}), status=201)
 

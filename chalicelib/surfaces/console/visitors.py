@@ -20,10 +20,12 @@ def register(call: Call) -> Reply:
     email = params.email(body)
     metadata = params.mapping(body, "metadata")
     user_hash = params.text(body, "user_hash", required=False, max_length=128)
+    phone = params.text(body, "phone", required=False, max_length=32)  # seed 003 shows it on a chat
     # A visitor_id that exists is given only to its proven owner: its (possibly expired) session
     # token, or user_hash under the site's identity secret. Otherwise 409 VISITOR_EXISTS.
     visitor, token, created, events = visitors.register(site_id, visitor_id, name, email, metadata,
-                                                        token=call.header("x-visitor-token"), user_hash=user_hash)
+                                                        token=call.header("x-visitor-token"), user_hash=user_hash,
+                                                        phone=phone)
     publish(events)
     # The same visitor_id registered again with proof is the same visitor: 200 with it, not a duplicate.
     return Reply(ok({
