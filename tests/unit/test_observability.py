@@ -43,8 +43,10 @@ def test_log_lines_are_json_with_the_request_id_while_handling():
     finally:
         handler.setStream(original)
     inside, outside = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert inside["message"] == "inside" and inside["request_id"] == rest["requestContext"]["requestId"]
-    assert "request_id" not in outside
+    # No X-Request-Id was sent: a new one (req_<uuid hex>), and API Gateway's id beside it.
+    assert inside["message"] == "inside" and inside["request_id"].startswith("req_")
+    assert inside["apigw_request_id"] == rest["requestContext"]["requestId"]
+    assert "request_id" not in outside and "apigw_request_id" not in outside
     # Each line carries the level it was logged at, by its standard name; at the documented
     # default (POWERTOOLS_LOG_LEVEL unset: INFO) the debug line is dropped.
     assert (inside["level"], outside["level"]) == ("INFO", "WARNING")
