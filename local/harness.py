@@ -36,6 +36,11 @@ class StackProcess:
         return self.url.replace("http://", "ws://", 1)
 
     @property
+    def demo_url(self) -> str:
+        """The demo host page's origin (a second port: the widget's calls are cross-origin)."""
+        return self.info["demo_url"]
+
+    @property
     def aws_endpoint(self) -> str:
         return self.info["aws_endpoint"]
 
@@ -46,7 +51,7 @@ class StackProcess:
         args += ["--data-dir", str(self.data_dir)] if self.data_dir else ["--in-memory"]
         if self.test_handlers:
             args.append("--test-handlers")
-        env = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL", "PORT", "FRESH")}
+        env = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL", "PORT", "DEMO_PORT", "FRESH")}
         env.update(self.env)
         started = time.monotonic()
         self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)

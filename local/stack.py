@@ -38,6 +38,7 @@ LOCAL_AWS_ENV = {
 class StackOptions:
     host: str = "127.0.0.1"
     port: int = 8000
+    demo_port: int | None = None  # the demo host page's origin; None: port + 1 (a free one when port is 0)
     data_dir: Path | None = Path(".parley")
     fresh: bool = False
     test_handlers: bool = False
@@ -78,7 +79,7 @@ def _local_signing_secret(data_dir: Path | None) -> str:
     return secret
 
 
-def _banner(url: str, aws_endpoint: str, options: StackOptions, demo: object, started: float) -> str:
+def _banner(url: str, demo_url: str, aws_endpoint: str, options: StackOptions, demo: object, started: float) -> str:
     password = getattr(demo, "admin_password", None) or "(set when first created; FRESH=1 make run starts over)"
     data = str(options.data_dir.resolve()) if options.data_dir else "in memory (nothing kept)"
     return "\n".join(
@@ -88,6 +89,8 @@ def _banner(url: str, aws_endpoint: str, options: StackOptions, demo: object, st
             f"  REST API      {url}   (/api/v1, /v1)",
             f"  WebSocket     {url.replace('http', 'ws', 1)}/   (any path; dialect from the query)",
             f"  Health        {url}/health",
+            f"  Console       {url}/console/   (agents: log in as the demo admin)",
+            f"  Demo page     {demo_url}/demo/   (a web page embedding the widget, on its own origin)",
             f"  AWS (moto)    {aws_endpoint}",
             f"  Data          {data}",
             f"  Demo site     {getattr(demo, 'site_id', '')}",
@@ -98,10 +101,17 @@ def _banner(url: str, aws_endpoint: str, options: StackOptions, demo: object, st
     )
 
 
-async def _serve(gateway: object, sock: socket.socket, on_ready: "callable") -> None:  # type: ignore[valid-type]
-    runner = web.AppRunner(gateway.web_app(), handle_signals=False, access_log=None)  # type: ignore[attr-defined]
+async def _serve(gateway: object, sock: socket.socket, demo: tuple[socket.socket, web.Application],
+                 on_ready: "callable") -> None:  # type: ignore[valid-type]
+    from local import static
+
+    webapp = gateway.web_app(before=static.add_app_routes)  # type: ignore[attr-defined]
+    runner = web.AppRunner(webapp, handle_signals=False, access_log=None)
     await runner.setup()
     await web.SockSite(runner, sock, shutdown_timeout=5).start()
+    demo_runner = web.AppRunner(demo[1], handle_signals=False, access_log=None)
+    await demo_runner.setup()
+    await web.SockSite(demo_runner, demo[0], shutdown_timeout=1).start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -109,6 +119,7 @@ async def _serve(gateway: object, sock: socket.socket, on_ready: "callable") -> 
     on_ready()
     await stop.wait()
     log.info("shutting down")
+    await demo_runner.cleanup()
     await runner.cleanup()  # closes sockets with 1001; their $disconnect runs now
 
 
@@ -132,6 +143,9 @@ def run(options: StackOptions) -> int:
     sock = _bind(options.host, options.port)
     host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}"
+    demo_port = options.demo_port if options.demo_port is not None else (port + 1 if options.port else 0)
+    demo_sock = _bind(options.host, demo_port)
+    demo_url = f"http://{host}:{demo_sock.getsockname()[1]}"
     os.environ["PARLEY_WS_MANAGEMENT_ENDPOINT"] = url
 
     gateway = pump = None
@@ -154,7 +168,8 @@ def run(options: StackOptions) -> int:
             extra = (ECHO_QUEUE,)
         provision(settings, extra)
         demo = seed_demo(
-            options.demo_site_id, options.demo_admin_username, options.demo_admin_password, options.data_dir
+            options.demo_site_id, options.demo_admin_username, options.demo_admin_password, options.data_dir,
+            widget_origin=demo_url,
         )
         gateway = Gateway(
             app, stage=settings.stage, domain=f"{host}:{port}", concurrency=options.concurrency,
@@ -164,13 +179,15 @@ def run(options: StackOptions) -> int:
         pump.start()
 
         def ready() -> None:
-            print(_banner(url, aws.endpoint, options, demo, started), flush=True)
+            print(_banner(url, demo_url, aws.endpoint, options, demo, started), flush=True)
             if options.ready_file:
                 options.ready_file.write_text(
-                    json.dumps({"url": url, "aws_endpoint": aws.endpoint, "pid": os.getpid()})
+                    json.dumps({"url": url, "demo_url": demo_url, "aws_endpoint": aws.endpoint, "pid": os.getpid()})
                 )
 
-        asyncio.run(_serve(gateway, sock, ready))
+        from local.static import demo_app
+
+        asyncio.run(_serve(gateway, sock, (demo_sock, demo_app(url, options.demo_site_id)), ready))
     finally:
         if pump:
             pump.stop()
@@ -188,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description="Run Parley's local stack.")
     parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(env.get("PORT", "8000")), help="0 picks a free port")
+    parser.add_argument("--demo-port", type=int, default=int(env["DEMO_PORT"]) if env.get("DEMO_PORT") else None,
+                        help="the demo host page's port (default: --port + 1; 0 picks a free port)")
     parser.add_argument("--data-dir", default=env.get("PARLEY_DATA_DIR", ".parley"))
     parser.add_argument("--in-memory", action="store_true", help="keep nothing on disk")
     parser.add_argument("--fresh", action="store_true", default=env.get("FRESH", "") not in ("", "0"),
@@ -206,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     options = StackOptions(
         host=args.host,
         port=args.port,
+        demo_port=args.demo_port,
         data_dir=None if args.in_memory else Path(args.data_dir),
         fresh=args.fresh,
         test_handlers=args.test_handlers,
