@@ -4,7 +4,11 @@ Part 1 (in-process, moto): for 1, 10 and 100 recipients among 100, 1,000 and
 10,000 unrelated live connection records, one visitor message's DynamoDB
 requests, items read and @connections posts — for the send itself and for its
 fan-out. The unrelated records sit in other sites' audiences, so the fan-out
-figures must not move with them. Posts are counted, not sent.
+figures must not move with them. Posts are counted, not sent. Then, on the same
+moto and the same connection counts, the AWS sample chat app's algorithm (one
+Scan of the connections table, a post to every connection; bench/reference_chat.py)
+beside Parley's fan-out to 10 recipients: items read, requests, posts and time
+per message (median of 5, in-process moto, so read the ratio, not the ms).
 
 Part 2 (the local stack, real sockets): visitor -> agent delivery latency, from
 the visitor's WebSocket `message` frame to the agent's `message` frame, p50/p99
@@ -23,6 +27,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +75,18 @@ class Meter:
         return sum(self.requests.values()), self.items_read, ops
 
 
+REPEATS = 5  # messages timed per row; the median is printed
+
+
+def median_seconds(action: Callable[[], object]) -> float:
+    samples = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
 def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     _in_process_env()
     meter = Meter()
@@ -83,6 +100,8 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     from chalicelib.store import tenants, visitors
     from chalicelib.store.models import LiveConnection, Subscription
     from local.provision import provision
+
+    from bench import reference_chat
 
     realtime.install()  # the fan-out and seed 000's dialect; deferred listeners are not installed
     posts = Counter[str]()
@@ -104,6 +123,7 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
     print("Fan-out of one visitor message (in-process moto; posts counted, not sent)")
     print(f"{'unrelated':>9} {'recipients':>10} | {'send: req':>9} {'read':>5} | {'fan-out: req':>12} {'read':>5} "
           f"{'posts':>5} | fan-out requests")
+    side_by_side = []
     for unrelated in unrelated_sizes:
         with mock_aws():
             provision(get_settings())
@@ -135,12 +155,43 @@ def counts(unrelated_sizes: list[int], recipient_counts: list[int]) -> None:
                 posts.clear()
                 dispatch.publish(sent.events)
                 fan_req, fan_read, ops = meter.summary()
+                fan_posts = sum(posts.values())
                 print(f"{unrelated:>9} {recipients:>10} | {send_req:>9} {send_read:>5} | {fan_req:>12} {fan_read:>5} "
-                      f"{sum(posts.values()):>5} | {ops}")
+                      f"{fan_posts:>5} | {ops}")
+                if recipients == REFERENCE_RECIPIENTS:
+                    ours_seconds = median_seconds(lambda: dispatch.publish(sent.events))
+                    ours = (fan_req, fan_read, fan_posts, ours_seconds)
                 # Retire this round's agents so the next round's recipients are exactly its own.
                 with Subscription.batch_write() as batch:
                     for item in Subscription.audience_index.query("site#site_a#agents"):
                         batch.delete(item)
+            # The reference holds every live socket in one table: the same count of connections.
+            reference_chat.create_table(unrelated)
+            meter.reset()
+            posts.clear()
+            reference_chat.send_message(sender.send, b'{"message": "Where is it?"}')
+            ref_req, ref_read, _ = meter.summary()
+            reference = (ref_req, ref_read, sum(posts.values()),
+                         median_seconds(lambda: reference_chat.send_message(sender.send, b"{}")))
+            reference_chat.drop_table()
+            side_by_side.append((unrelated, ours, reference))
+    _print_side_by_side(side_by_side)
+
+
+REFERENCE_RECIPIENTS = 10
+
+
+def _print_side_by_side(rows: list[tuple[int, tuple[int, int, int, float], tuple[int, int, int, float]]]) -> None:
+    print(f"\nSide by side with the AWS sample chat app (one Scan + a post to every connection), "
+          f"one message, Parley to {REFERENCE_RECIPIENTS} recipients")
+    print(f"{'connections':>11} {'algorithm':<10} | {'requests':>8} {'items read':>10} {'posts':>6} {'ms/message':>10}")
+    for connections, ours, reference in rows:
+        for name, (requests_, read, posted, seconds) in (("parley", ours), ("reference", reference)):
+            print(f"{connections:>11} {name:<10} | {requests_:>8} {read:>10} {posted:>6} {seconds * 1000:>10.1f}")
+        print(f"{'':>11} {'ratio':<10} | {reference[0] / max(ours[0], 1):>7.1f}x {reference[1] / max(ours[1], 1):>9.1f}x "
+              f"{reference[2] / max(ours[2], 1):>5.1f}x {reference[3] / ours[3]:>9.1f}x   (reference / parley)")
+    print("ms/message is moto's: it answers an index Query by walking the whole table, so Parley's time grows with "
+          "unrelated connections here although its items read do not; DynamoDB bills (and spends time) by items read.")
 
 
 def _now():  # type: ignore[no-untyped-def]

@@ -13,8 +13,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from chalicelib.auth.keys import derived_key
 from chalicelib.model.errors import TokenExpired, Unauthorized
 from chalicelib.settings import get_settings
@@ -49,6 +47,8 @@ def issue(kind: TokenKind, subject: str, lifetime_seconds: int, claims: dict[str
         "exp": issued + lifetime_seconds,
         "jti": uuid.uuid4().hex,
     }
+    import jwt  # on first use: PyJWT loads cryptography (~50 ms), a cost no cold start should pay up front
+
     return jwt.encode(payload, derived_key(kind.key_purpose), algorithm=ALGORITHM)
 
 
@@ -65,6 +65,8 @@ def verify(kind: TokenKind, token: str, expired_grace_seconds: int = 0) -> dict[
     """
     if not isinstance(token, str) or not token:
         raise Unauthorized("Invalid token")
+    import jwt  # on first use, as in issue()
+
     try:
         claims = jwt.decode(
             token,

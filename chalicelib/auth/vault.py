@@ -9,13 +9,17 @@ does not open as another.
 from __future__ import annotations
 
 import base64
-
-from cryptography.fernet import Fernet, InvalidToken
+from typing import TYPE_CHECKING
 
 from chalicelib.auth.keys import derived_key
 
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
 
 def _fernet(purpose: str) -> Fernet:
+    from cryptography.fernet import Fernet  # on first use: only webhook and identity secrets need it
+
     return Fernet(base64.urlsafe_b64encode(derived_key(purpose)))
 
 
@@ -25,6 +29,8 @@ def seal(purpose: str, secret: str) -> str:
 
 def open_sealed(purpose: str, token: str) -> str:
     """The secret; ValueError when it does not decrypt under this purpose's key."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet(purpose).decrypt(token.encode()).decode()
     except InvalidToken:

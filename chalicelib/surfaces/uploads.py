@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-import multipart
+from typing import TYPE_CHECKING
 
 from chalicelib.model.errors import ValidationFailed
 from chalicelib.surfaces.http import Call
+
+if TYPE_CHECKING:
+    import multipart
 
 MAX_TEXT_FIELD = 4096
 MAX_PARTS = 16
@@ -38,6 +40,8 @@ def _text(part: multipart.MultipartPart) -> str:
 
 
 def parse_form(call: Call) -> Form:
+    import multipart  # on the first upload: every function loads the surfaces, few parse a form
+
     content_type = call.header("content-type") or ""
     kind, options = multipart.parse_options_header(content_type)
     if kind != "multipart/form-data" or not options.get("boundary"):

@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from chalicelib.model import events as ev
-from chalicelib.domain.analysis.bedrock import BedrockAnalyzer
 from chalicelib.domain.analysis.engine import LocalEngine
 from chalicelib.domain.analysis.schema import Analyzer, MessageInsight, Turn, Usage
 from chalicelib.domain import inbox, sites
@@ -47,6 +46,8 @@ def analyzer_for(site_id: str) -> Analyzer:
     if used["input_tokens"] + used["output_tokens"] >= budget:
         logger.info("AI budget spent; using the local engine", extra={"site_id": site_id, "budget": budget})
         return LocalEngine()
+    from chalicelib.domain.analysis.bedrock import BedrockAnalyzer  # on first use: most sites run the local engine
+
     return BedrockAnalyzer(settings.analysis, settings.region)
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 
-import filetype
-
 from chalicelib.model.errors import InvalidFileType
 from chalicelib.model.identity import AgentPrincipal, ApiKeyPrincipal, Principal, VisitorPrincipal
 
@@ -39,6 +37,8 @@ def sniff(head: bytes, original_name: str) -> str | None:
     """The type the bytes say, or None when they say nothing we recognise."""
     if not head:
         return None
+    import filetype  # on first upload: every function imports this module, few sniff a file
+
     kind = filetype.guess(head)
     if kind is not None:
         return str(kind.mime)
