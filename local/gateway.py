@@ -22,10 +22,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote
 
 from aiohttp import WSMsgType, web
+from multidict import CIMultiDict
 from chalice import Chalice
 
 from local import apigw, lambdas
@@ -76,8 +77,11 @@ class Gateway:
         }
 
     # -- wiring ---------------------------------------------------------------
-    def web_app(self) -> web.Application:
+    def web_app(self, before: Callable[[web.Application], None] | None = None) -> web.Application:
+        """before: adds routes matched ahead of the gateway's (the static apps: local/static.py)."""
         webapp = web.Application(client_max_size=apigw.MAX_REST_PAYLOAD_BYTES + 1)
+        if before is not None:
+            before(webapp)
         webapp.router.add_route("*", "/{tail:.*}", self.dispatch)
         webapp.on_shutdown.append(self._close_all)
         return webapp
@@ -117,19 +121,23 @@ class Gateway:
         except Exception:
             log.exception("REST handler failed")
             return _error(502, "InternalServerErrorException", "Internal server error")
-        status, headers, data = apigw.rest_response(result)
-        response = web.Response(status=status, body=data)
-        for name, value in headers:
-            response.headers.add(name, value)
-        response.headers.setdefault("x-amzn-RequestId", event["requestContext"]["requestId"])
-        return response
+        status, pairs, data = apigw.rest_response(result)
+        # Headers go in whole: given a bytes body and no headers, aiohttp would set its own
+        # application/octet-stream and the function's Content-Type would be lost. API Gateway
+        # passes the function's headers through (several Set-Cookie included) and defaults to JSON.
+        headers = CIMultiDict(pairs)
+        headers.setdefault("Content-Type", "application/json")
+        headers.setdefault("x-amzn-RequestId", event["requestContext"]["requestId"])
+        return web.Response(status=status, body=data, headers=headers)
 
     def _preflight(self, resource: str) -> web.Response:
-        """API Gateway answers CORS preflight for routes that enable CORS."""
+        """OPTIONS on a resource that does not declare it: API Gateway's MOCK preflight when a route
+        enables Chalice's static CORS, else no such method (403, like any undeclared method).
+        Routes that decide CORS per request declare OPTIONS and reach Lambda (surfaces/cors.py)."""
         views = self._app.routes[resource]
         methods = [method for method, view in views.items() if view.cors is not None]
         if not methods:
-            return web.Response(status=200, headers={"Access-Control-Allow-Methods": "OPTIONS"})
+            return _error(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
         headers = views[methods[0]].cors.get_access_control_headers()
         headers["Access-Control-Allow-Methods"] = ",".join(methods + ["OPTIONS"])
         return web.Response(status=200, headers=headers)
