@@ -5,6 +5,7 @@ import threading
 from typing import Any, Iterable
 
 from chalicelib import clients
+from chalicelib.observability import REQUEST_ID_ATTRIBUTE, current_request_id
 from chalicelib.settings import get_settings
 
 _urls: dict[str, str] = {}
@@ -26,6 +27,13 @@ def queue_url(short_name: str) -> str:
     return url
 
 
+def _attributes() -> dict[str, Any]:
+    request_id = current_request_id()
+    if request_id is None:
+        return {}
+    return {"MessageAttributes": {REQUEST_ID_ATTRIBUTE: {"DataType": "String", "StringValue": request_id}}}
+
+
 def send_batch(short_name: str, bodies: Iterable[str]) -> None:
     """SendMessageBatch in tens; raises if any entry failed, so nothing is silently dropped."""
     pending = list(bodies)
@@ -33,7 +41,7 @@ def send_batch(short_name: str, bodies: Iterable[str]) -> None:
     for start in range(0, len(pending), 10):
         chunk = pending[start : start + 10]
         result = _sqs().send_message_batch(
-            QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
+            QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": body, **_attributes()} for i, body in enumerate(chunk)]
         )
         if result.get("Failed"):
             raise RuntimeError(f"SQS refused {len(result['Failed'])} message(s) on {short_name}: {result['Failed']}")
@@ -42,7 +50,7 @@ def send_batch(short_name: str, bodies: Iterable[str]) -> None:
 def send(short_name: str, body: str, delay_seconds: int = 0) -> None:
     """One message, visible after `delay_seconds` (SQS allows 0-900)."""
     _sqs().send_message(QueueUrl=queue_url(short_name), MessageBody=body,
-                        DelaySeconds=max(0, min(900, int(delay_seconds))))
+                        DelaySeconds=max(0, min(900, int(delay_seconds))), **_attributes())
 
 
 def send_events(bodies: Iterable[str]) -> None:

@@ -14,24 +14,18 @@ ten slow records then cost one timeout, not ten.
 """
 from __future__ import annotations
 
-import asyncio
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from aws_lambda_powertools.utilities.batch import (
-    AsyncBatchProcessor,
-    BatchProcessor,
-    EventType,
-    async_process_partial_response,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalicelib.observability import (REQUEST_ID_ATTRIBUTE, bind_request_id, current_request_id, logger,
+                                      request_id_from, unbind_request_id)
 
-from chalicelib.observability import logger
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 Job = TypeVar("Job")
-RecordHandler = Callable[[SQSRecord], None]
+RecordHandler = Callable[["SQSRecord"], None]
 
 # What parsing a body that is not a job raises: bad JSON, a missing field, a value of the wrong type.
 PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
@@ -49,6 +43,9 @@ def process(raw_event: dict[str, Any], context: Any, *, queue: str, parse: Calla
     handle = _record_handler(queue, parse, run)
     if concurrent:
         return _process_concurrently(raw_event, context, handle)
+    # Imported on first batch: every function loads app.py, and only workers need Powertools' batch (~50 ms).
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(event=raw_event, record_handler=handle, processor=processor, context=context)
 
@@ -56,6 +53,22 @@ def process(raw_event: dict[str, Any], context: Any, *, queue: str, parse: Calla
 def _record_handler(queue: str, parse: Callable[[str], Job], run: Callable[[Job], None]) -> RecordHandler:
     def handle(record: SQSRecord) -> None:
         ids = {"queue": queue, "message_id": record.message_id}
+        attribute = (record.raw_event.get("messageAttributes") or {}).get(REQUEST_ID_ATTRIBUTE) or {}
+        queued_by = attribute.get("stringValue")
+        if not queued_by:  # queued outside a request: the invocation's own id stays on the logs
+            return _handle(record, ids)
+        # The queuing request's id, on this job's log lines and passed on to what it queues or sends.
+        invocations = current_request_id()
+        bind_request_id(request_id_from(queued_by))
+        try:
+            _handle(record, ids)
+        finally:
+            if invocations:
+                bind_request_id(invocations)
+            else:
+                unbind_request_id()
+
+    def _handle(record: SQSRecord, ids: dict[str, str]) -> None:
         try:
             job = parse(record.body)
         except PARSE_ERRORS:
@@ -71,6 +84,10 @@ def _record_handler(queue: str, parse: Callable[[str], Job], run: Callable[[Job]
 
 
 def _process_concurrently(raw_event: dict[str, Any], context: Any, handle: RecordHandler) -> dict[str, Any]:
+    import asyncio
+
+    from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType, async_process_partial_response
+
     # The work is blocking (HTTP, PynamoDB), so each record gets a thread of a pool sized to the
     # batch (the default executor has as few as 5 on Lambda); asyncio gathers them for Powertools.
     with ThreadPoolExecutor(max_workers=len(raw_event["Records"]), thread_name_prefix="record") as pool:

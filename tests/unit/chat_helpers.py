@@ -55,7 +55,8 @@ def drain_queue(short_name, handler, max_rounds=5):
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     handled = []
     for _ in range(max_rounds):
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"],
+                                       MessageAttributeNames=["All"]).get("Messages", [])
         if not messages:
             break
         records = [apigw.sqs_record(m, arn, "us-east-1") for m in messages]

@@ -417,3 +417,15 @@ def _official_accepts(verifier, error, secret, got) -> bool:
 
 def _accepted_by(verifier, error, held, got) -> list[int]:
     return [i for i, secret in enumerate(held) if _official_accepts(verifier, error, secret, got)]
+
+
+def test_the_request_that_raised_an_event_is_named_on_its_delivery(world, keys, receiver, fast_retries):
+    """X-Request-Id travels request -> events queue -> webhook job -> the delivery's header."""
+    create(world, keys["site_a"], receiver.url, ["message.sent"])
+    vt, conversation_id = start_chat(world)
+    sent = send(world, conversation_id, "traced", headers={**as_visitor(vt), "X-Request-Id": "trace-4f2a"})
+    assert sent.status_code == 201 and sent.headers["X-Request-Id"] == "trace-4f2a"
+    drain_events()
+    drain_webhooks()
+    [delivery] = receiver.requests
+    assert delivery.headers["x-request-id"] == "trace-4f2a"

@@ -31,7 +31,7 @@ from chalicelib.model.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.model.identity import ApiKeyPrincipal
 from chalicelib.model.webhooks import Delivery, Webhook
 from chalicelib.integrations import outbound, queues
-from chalicelib.observability import logger
+from chalicelib.observability import current_request_id, logger
 from chalicelib.settings import get_settings
 from chalicelib.store import webhooks as store
 from chalicelib.store.base import ConditionFailed, now
@@ -228,6 +228,9 @@ def deliver(job: Job) -> str:
         outcome = outbound.Outcome(None, 0, f"refused by the SSRF guard: {error}")
     else:
         headers = signing.headers(_secrets_in_use(w, at), job.event_id, int(at.timestamp()), body)
+        request_id = current_request_id()  # the request that raised the event (workers/batch.py binds it)
+        if request_id:
+            headers["X-Request-Id"] = request_id
         outcome = outbound.post(target, body, headers, settings.timeout_seconds)
     entry = {"attempt": job.attempt, "at": at.isoformat(), "status_code": outcome.status,
              "duration_ms": outcome.duration_ms, "error": outcome.error}
