@@ -6,10 +6,13 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 PORT   ?= 8000
 INFRA_VENV ?= .venv-infra
 INFRA_PY   := $(INFRA_VENV)/bin/python
+# The browser tests drive Debian's Chromium (tests/browser); installed as the README tells a user to.
+CHROMIUM   ?= /usr/bin/chromium
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint-imports test-unit test-e2e test-infra bench clean-data lock lock-infra
+.PHONY: run test load lint-imports test-unit test-e2e test-browser test-infra bench clean-data lock lock-infra
 
-$(VENV)/.local-installed: requirements.txt requirements-local.txt constraints.txt
+$(VENV)/.local-installed: requirements.txt requirements-local.txt infra/layers/media/requirements.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements-local.txt -c constraints.txt
 	@touch $@
@@ -28,8 +31,12 @@ $(INFRA_VENV)/.installed: requirements.txt requirements-infra.txt constraints-in
 run: $(VENV)/.local-installed
 	PORT=$(PORT) FRESH=$(FRESH) $(PY) -m local
 
-## Install what tests need and run the whole suite (app, local stack, and the CDK app offline).
-test: $(VENV)/.dev-installed $(INFRA_VENV)/.installed
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium
+
+## Install what tests need and run the whole suite (app, local stack, browsers, and the CDK app offline).
+test: $(VENV)/.dev-installed $(INFRA_VENV)/.installed $(CHROMIUM)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest --ignore=tests/infra
 	$(INFRA_PY) -m pytest tests/infra
@@ -44,18 +51,31 @@ test-unit: $(VENV)/.dev-installed
 test-e2e: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/e2e
 
+## The widget and the console in headless Chromium (Playwright for Python, Debian's chromium).
+test-browser: $(VENV)/.dev-installed $(CHROMIUM)
+	$(PY) -m pytest tests/browser
+
 ## cdk synth of dev and prod, assertions on the template, cfn-lint (no AWS account needed).
 test-infra: $(INFRA_VENV)/.installed
 	$(INFRA_PY) -m pytest tests/infra
 
 ## Print the benchmarks' figures (see bench/README.md).
 bench: $(VENV)/.dev-installed
+	$(PY) bench/coldstart.py
 	$(PY) bench/startup.py
 	$(PY) bench/ws_echo.py
 	$(PY) bench/dynamodb_requests.py
 	$(PY) bench/fanout.py
+	$(PY) bench/cost.py
+	$(PY) bench/throughput.py
 	$(PY) bench/analysis_accuracy.py
 	$(PY) bench/webhooks.py
+
+## Load with a checker (bench/load.py) on a stack of its own: nothing lost, duplicated or reordered, or exit 1.
+VISITORS ?= 200
+MESSAGES ?= 50
+load: $(VENV)/.dev-installed
+	$(PY) bench/load.py --visitors $(VISITORS) --messages $(MESSAGES)
 
 ## Delete the local stack's saved data (.parley/).
 clean-data:

@@ -14,6 +14,7 @@ from chalicelib.surfaces import assistant, console, customer_flow, public_api, v
 from chalicelib.surfaces.health import bp as health_surface
 from chalicelib.workers import analysis as analysis_worker
 from chalicelib.workers import assistant_purge as assistant_purge_worker
+from chalicelib.workers import automation as automation_worker
 from chalicelib.workers import events as events_worker
 from chalicelib.workers import media as media_worker
 from chalicelib.workers import webhooks as webhooks_worker
@@ -73,3 +74,8 @@ def deliver_webhooks(event: SQSEvent) -> dict:
 @app.on_sqs_message(queue=settings.queue_name("assistant-purge"), batch_size=queue_spec("assistant-purge").batch_size)
 def purge_assistant_conversations(event: SQSEvent) -> dict:
     return assistant_purge_worker.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=settings.queue_name("automation"), batch_size=queue_spec("automation").batch_size)
+def send_automation_messages(event: SQSEvent) -> dict:
+    return automation_worker.handle_batch(event.to_dict(), event.context)

@@ -132,6 +132,14 @@ def main() -> None:
             call("POST /api/v1/visitors (again, with its token)", "POST", "/api/v1/visitors",
                  {"site_id": "site_a", "visitor_id": "v1", "name": "V"},
                  headers={"X-Visitor-Token": first["session_token"]})
+            # The widget's CORS (issue 20): the preflight and a browser's request each read the site they name.
+            tenants.update_site("site_a", {"widget_config": {"domains": ["*.shop-a.example"]}})
+            browser = {"Origin": "https://www.shop-a.example"}
+            call("OPTIONS /api/v1/visitors (CORS preflight)", "OPTIONS", "/api/v1/visitors?site_id=site_a",
+                 headers={**browser, "Access-Control-Request-Method": "POST"})
+            call("POST /api/v1/visitors (again, from a browser)", "POST", "/api/v1/visitors?site_id=site_a",
+                 {"site_id": "site_a", "visitor_id": "v1", "name": "V"},
+                 headers={**browser, "X-Visitor-Token": first["session_token"]})
             call("GET /api/v1/visitors/{visitor_id}", "GET", "/api/v1/visitors/v1?site_id=site_a", headers=auth)
             call("GET /api/v1/visitors/active", "GET", "/api/v1/visitors/active?site_id=site_a", headers=auth)
             call("GET /api/v1/agents", "GET", "/api/v1/agents?site_id=site_a", headers=auth)
@@ -155,6 +163,41 @@ def main() -> None:
             call("GET /api/v1/agent/me", "GET", "/api/v1/agent/me", headers=auth004)
             call("POST /api/v1/agent/presence", "POST", "/api/v1/agent/presence", {"status": "online"},
                  headers=auth004)
+            # -- seed 004: FAQs, the customer flow, escalation, the agent app's conversations --
+            faqs = "/api/v1/admin/sites/site_a/faqs"
+            call("POST /api/v1/admin/sites/{id}/faqs", "POST", faqs, {
+                "slug": "refunds", "question": "Refund?", "answer": "5 days.", "keywords": ["refund"]}, headers=auth)
+            call("GET /api/v1/admin/sites/{id}/faqs", "GET", faqs, headers=auth)
+            call("PATCH /api/v1/admin/sites/{id}/faqs/{slug}", "PATCH", f"{faqs}/refunds", {"position": 1},
+                 headers=auth)
+            call("PUT /api/v1/admin/sites/{id}/escalation", "PUT", "/api/v1/admin/sites/site_a/escalation",
+                 {"agent_capacity": 5}, headers=auth)
+            call("GET /api/v1/customer/quick-questions", "GET", "/api/v1/customer/quick-questions?site_id=site_a")
+            cust = call("POST /api/v1/customer/conversations/start", "POST", "/api/v1/customer/conversations/start",
+                        {"site_id": "site_a", "name": "Jane"}).json_body
+            ccid, as_cust = cust["conversation_id"], {"X-Customer-Session-Id": cust["customer_session_id"]}
+            cpath = f"/api/v1/customer/conversations/{ccid}"
+            call("GET /api/v1/customer/conversations/{id}", "GET", cpath, headers=as_cust)
+            call("POST .../customer/conversations/{id}/messages (bot answers)", "POST", f"{cpath}/messages",
+                 {"body": "a refund please"}, headers=as_cust)
+            call("POST .../customer/conversations/{id}/quick-replies/{slug}", "POST", f"{cpath}/quick-replies/refunds",
+                 headers=as_cust)
+            call("GET .../customer/conversations/{id}/messages", "GET", f"{cpath}/messages?after_seq=0",
+                 headers=as_cust)
+            call("POST .../customer/conversations/{id}/escalate", "POST", f"{cpath}/escalate", headers=as_cust)
+            call("POST .../customer/conversations/{id}/escalate (again)", "POST", f"{cpath}/escalate",
+                 headers=as_cust)
+            call("POST .../customer/conversations/{id}/messages (agent mode)", "POST", f"{cpath}/messages",
+                 {"body": "thanks"}, headers=as_cust)
+            call("GET /api/v1/agent/conversations?status=agent", "GET", "/api/v1/agent/conversations?status=agent",
+                 headers=auth004)
+            call("GET /api/v1/agent/conversations/{id}/messages", "GET",
+                 f"/api/v1/agent/conversations/{ccid}/messages", headers=auth004)
+            call("POST /api/v1/agent/conversations/{id}/messages", "POST",
+                 f"/api/v1/agent/conversations/{ccid}/messages", {"body": "Hello"}, headers=auth)
+            call("POST /api/v1/agent/conversations/{id}/close", "POST", f"/api/v1/agent/conversations/{ccid}/close",
+                 headers=auth)
+            call("DELETE /api/v1/admin/sites/{id}/faqs/{slug}", "DELETE", f"{faqs}/refunds", headers=auth)
             # -- conversations and messages (seed 000 sections 4, 5, 8, 9, 11) --
             visitor = call("POST /api/v1/visitors (chat)", "POST", "/api/v1/visitors",
                            {"site_id": "site_a", "visitor_id": "v2", "name": "Vera"}).json_body["data"]
@@ -227,6 +270,59 @@ def main() -> None:
                  f"/api/v1/analysis/conversation/{cid}", headers=auth)
             call("GET /api/v1/analysis/conversation/{id} (cached)", "GET",
                  f"/api/v1/analysis/conversation/{cid}", headers=auth)
+            # -- seed 003: chats, agent stats, analytics (API key) --
+            keyed = {"Authorization": f"Bearer {key['key']}"}
+            v3 = client.http.post("/api/v1/visitors", headers={"Content-Type": "application/json"}, body=json.dumps(
+                {"site_id": "site_a", "visitor_id": "v3", "name": "Ali", "phone": "+998901234567"})).json_body["data"]
+            chat3 = client.http.post("/api/v1/conversations", body=json.dumps({"site_id": "site_a", "visitor_id": "v3"}),
+                                     headers={"Content-Type": "application/json",
+                                              "X-Visitor-Token": v3["session_token"]}).json_body["data"]["id"]
+            call("GET /v1/chats", "GET", "/v1/chats", headers=keyed)
+            call("GET /v1/chats?status=active", "GET", "/v1/chats?status=active", headers=keyed)
+            call("GET /v1/chats?status=assigned", "GET", "/v1/chats?status=assigned", headers=keyed)
+            call("GET /v1/chats?agent_id=", "GET", f"/v1/chats?agent_id={me}", headers=keyed)
+            call("GET /v1/chats/{id}", "GET", f"/v1/chats/{chat3}", headers=keyed)
+            call("POST /v1/chats/{id}/messages", "POST", f"/v1/chats/{chat3}/messages",
+                 {"text": "Salom!", "agent_id": me}, headers=keyed)
+            call("PATCH /v1/chats/{id} (tags, notes)", "PATCH", f"/v1/chats/{chat3}",
+                 {"tags": ["vip"], "notes": "premium"}, headers=keyed)
+            call("PATCH /v1/chats/{id} (assigned_to)", "PATCH", f"/v1/chats/{chat3}", {"assigned_to": me},
+                 headers=keyed)
+            call("PATCH /v1/chats/{id} (status closed)", "PATCH", f"/v1/chats/{chat3}", {"status": "closed"},
+                 headers=keyed)
+            call("GET /v1/agents/{id}/stats (30 days)", "GET", f"/v1/agents/{me}/stats", headers=keyed)
+            call("GET /v1/analytics/overview (366 days + the 366 before)", "GET",
+                 "/v1/analytics/overview?from=2025-01-01&to=2026-01-01", headers=keyed)
+            call("GET /v1/analytics/agents (per agent: 1 Query)", "GET", "/v1/analytics/agents?sort_by=csat_score",
+                 headers=keyed)
+            # -- seed 003: widget configuration, automation triggers, the widget's activity reports --
+            call("GET /v1/widget/config", "GET", "/v1/widget/config", headers=keyed)
+            call("PATCH /v1/widget/config", "PATCH", "/v1/widget/config",
+                 {"color": "#6366F1", "domains": ["company.uz", "*.company.uz"]}, headers=keyed)
+            trigger = call("POST /v1/automation/triggers", "POST", "/v1/automation/triggers",
+                           {"name": "Welcome", "condition": "page_load", "message": "Hi", "url_pattern": "/pricing"},
+                           headers=keyed).json_body["id"]
+            call("GET /v1/automation/triggers", "GET", "/v1/automation/triggers", headers=keyed)
+            call("GET /v1/automation/triggers/{id}", "GET", f"/v1/automation/triggers/{trigger}", headers=keyed)
+            call("PATCH /v1/automation/triggers/{id}", "PATCH", f"/v1/automation/triggers/{trigger}",
+                 {"delay_seconds": 0}, headers=keyed)
+            v4 = client.http.post("/api/v1/visitors", headers={"Content-Type": "application/json"}, body=json.dumps(
+                {"site_id": "site_a", "visitor_id": "v4", "name": "Vali"})).json_body["data"]["session_token"]
+            seen = {"X-Visitor-Token": v4}
+            call("POST /api/v1/visitors/activity (no trigger due)", "POST", "/api/v1/visitors/activity",
+                 {"type": "page_view", "page_url": "https://a.example/about"}, headers=seen)
+            call("POST /api/v1/visitors/activity (one due: claim + SQS)", "POST", "/api/v1/visitors/activity",
+                 {"type": "page_view", "page_url": "https://a.example/pricing"}, headers=seen)
+            call("POST /api/v1/visitors/activity (fired today already)", "POST", "/api/v1/visitors/activity",
+                 {"type": "page_view", "page_url": "https://a.example/pricing"}, headers=seen)
+            from chalicelib.domain import automation
+            from chalicelib.model.automation import TriggerJob
+
+            with counted() as job_calls:  # the automation worker's one job, before its fan-out
+                automation.fire(TriggerJob("site_a", "v4", trigger, "2026-01-01"))
+            rows.append(("automation worker: one job (fire)", len(job_calls), 0,
+                         sum(units for *_, units in job_calls), describe(job_calls)))
+            call("DELETE /v1/automation/triggers/{id}", "DELETE", f"/v1/automation/triggers/{trigger}", headers=keyed)
             # -- seed 002: the AI-assistant chat API (/chat) and its admin routes --
             from chalicelib.domain.assistant import assistants as assistant_admin
             from chalicelib.domain.assistant import chats as assistant_chats

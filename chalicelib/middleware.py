@@ -1,4 +1,4 @@
-"""Chalice middleware: a request id on every log line.
+"""Chalice middleware: a request id on every log line and, for HTTP, on every response (X-Request-Id).
 
 Powertools' decorators expect a raw `(event, context)` handler, which Chalice
 hides, so a Chalice middleware binds the request id instead. Keys are bound
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from chalice import Chalice
+from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib.observability import logger
+from chalicelib.observability import bind_request_id as bind
+from chalicelib.observability import logger, request_id_from, unbind_request_id
 
 
 def request_id_of(event: Any) -> str | None:
@@ -29,11 +30,23 @@ def request_id_of(event: Any) -> str | None:
 
 
 def bind_request_id(event: Any, get_response: Callable[[Any], Any]) -> Any:
-    logger.thread_safe_append_keys(request_id=request_id_of(event))
+    """HTTP: the caller's X-Request-Id when sane (else a new uuid) is logged, quoted by error bodies
+    and sent back as X-Request-Id on every response; API Gateway's own id is logged beside it.
+    WebSocket and SQS: API Gateway's or Lambda's request id."""
+    if isinstance(event, Request):
+        request_id = request_id_from((event.headers or {}).get("x-request-id"))
+        logger.thread_safe_append_keys(apigw_request_id=request_id_of(event))
+    else:
+        request_id = request_id_of(event) or request_id_from(None)
+    bind(request_id)
     try:
-        return get_response(event)
+        response = get_response(event)
+        if isinstance(response, Response):
+            response.headers["X-Request-Id"] = request_id
+        return response
     finally:
-        logger.thread_safe_remove_keys(["request_id"])
+        unbind_request_id()
+        logger.thread_safe_remove_keys(["apigw_request_id"])
 
 
 def install(app: Chalice) -> None:

@@ -41,6 +41,8 @@ QUEUES: tuple[QueueSpec, ...] = (
     # Seed 002: a deleted conversation's messages and search postings, a batch of them per job.
     QueueSpec(name="assistant-purge", visibility_timeout=180, max_receive_count=5, consumer_timeout=30,
               batch_size=5),
+    # Seed 003: automation triggers, each sent with its trigger's delay (SQS DelaySeconds).
+    QueueSpec(name="automation", visibility_timeout=60, max_receive_count=3, consumer_timeout=10),
 )
 
 

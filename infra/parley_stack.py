@@ -17,12 +17,16 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from media_layer import media_layer
+
 ROOT = Path(__file__).resolve().parent.parent
 # The SQS consumers in app.py, by Chalice's logical id, and the queue each reads.
 CONSUMERS = {"ProcessEvents": "events", "AnalyseMessages": "analysis", "ProcessMedia": "media",
-             "DeliverWebhooks": "webhooks", "PurgeAssistantConversations": "assistant-purge"}
+             "DeliverWebhooks": "webhooks", "PurgeAssistantConversations": "assistant-purge",
+             "SendAutomationMessages": "automation"}
 WEBSOCKET_FUNCTIONS = ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect")
 API_FUNCTION = "APIHandler"
+MEDIA_FUNCTION = "ProcessMedia"  # the thumbnail worker: the only function with the media layer (Pillow)
 REST_API_NAME = "parley"  # Chalice names the REST API after the app
 
 
@@ -64,7 +68,7 @@ class ParleyStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, stage: str, bedrock_model_id: str | None = None,
                  cors_origins: tuple[str, ...] = ("*",), **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        from chalice.cdk import Chalice
+        from bytecode import PrecompiledChalice
 
         from chalicelib.resources import FILES_BUCKET, QUEUES
         from chalicelib.store.models import ChatItem, ConnectionItem
@@ -127,7 +131,10 @@ class ParleyStack(Stack):
         if bedrock_model_id:
             environment["PARLEY_BEDROCK_MODEL_ID"] = bedrock_model_id
         consumer_timeouts = {spec.name: spec.consumer_timeout for spec in QUEUES}
-        self.chalice = Chalice(self, "App", source_dir=str(ROOT), stage_config={
+        self.media_layer = media_layer(self)
+        # Chalice's construct, plus .pyc files in the package: /var/task is read-only, so without them every
+        # cold start compiles each module it imports (bytecode.py).
+        self.chalice = PrecompiledChalice(self, "App", source_dir=str(ROOT), stage_config={
             "api_gateway_stage": stage,
             "manage_iam_role": False,
             "iam_role_arn": self.role.role_arn,
@@ -145,6 +152,10 @@ class ParleyStack(Stack):
             function.add_property_override(f"Events.{logical}SqsEventSource.Properties.FunctionResponseTypes",
                                            ["ReportBatchItemFailures"])
             function.add_property_override("Timeout", consumer_timeouts[queue])
+        # Pillow is the thumbnail worker's alone (requirements.txt leaves it out of the shared package). Not
+        # Chalice's per-function `layers`: the construct passes stage_config as flat parameters (no
+        # `lambda_functions`), and the layer's ARN exists only here, so it is set on the generated function.
+        self.chalice.get_resource(MEDIA_FUNCTION).add_property_override("Layers", [self.media_layer.layer_version_arn])
         self._grant(bedrock_model_id)
         self._alarms()
 

@@ -5,8 +5,10 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from chalicelib.auth.passwords import hash_password
+from chalicelib.domain import faqs
 from chalicelib.domain.assistant import assistants
 from chalicelib.model.identity import Agent
 from chalicelib.store import tenants
@@ -21,9 +23,33 @@ class DemoTenant:
     created: bool
 
 
-def seed_demo(site_id: str, username: str, password: str | None, data_dir: Path | None) -> DemoTenant:
-    tenants.create_site_if_absent(site_id, name="Parley demo site", domain="http://127.0.0.1:8000")
+# The demo widget's look (seed 003's fields); `domains` gets the demo page's host (its CORS allow-list).
+DEMO_WIDGET = {
+    "color": "#4F46E5", "shape": "rounded", "position": "bottom-right", "button_text": "Chat with us",
+    "welcome_message": "Hi! Ask us anything - a person is here to help.",
+    "offline_message": "We are offline right now; leave a message and we will answer by email.",
+    "branding": {"show_powered_by": True},
+}
+
+
+def allow_widget_origin(site_id: str, origin: str) -> None:
+    """Add the local demo page's host to the site's widget `domains` (kept when already there). A host
+    pattern, as seed 003's PATCH /v1/widget/config accepts them: any port of 127.0.0.1, not `localhost`."""
+    host = urlsplit(origin).hostname or origin
+    site = tenants.get_site(site_id)
+    domains = list((site.widget_config if site else {}).get("domains") or [])
+    if site is not None and host not in domains:
+        tenants.update_site(site_id, {"widget_config": {**site.widget_config, "domains": [*domains, host]}})
+
+
+def seed_demo(site_id: str, username: str, password: str | None, data_dir: Path | None,
+              widget_origin: str | None = None) -> DemoTenant:
+    tenants.create_site_if_absent(site_id, name="Parley demo site", domain="http://127.0.0.1:8000",
+                                  widget_config=DEMO_WIDGET)
+    if widget_origin:
+        allow_widget_origin(site_id, widget_origin)
     assistants.ensure_demo(site_id)  # seed 002's "Customer Service Agent", id 5
+    faqs.ensure_demo(site_id)  # seed 004's three quick questions
     # LOCAL ONLY: a generated demo password is kept beside the local data so the
     # banner can show it again after a restart. Never used outside `make run`.
     password_file = data_dir / "demo-admin-password" if data_dir else None

@@ -27,8 +27,9 @@ class Outcome:
 
 
 def open_conversation(principal: Principal, site_id: str, visitor_id: str, mode: str = "agent",
-                      title: str | None = None) -> Outcome:
-    """1 GetItem (visitor) + 1 TransactWriteItems."""
+                      title: str | None = None, customer_session_hash: str | None = None) -> Outcome:
+    """1 GetItem (visitor) + 1 TransactWriteItems. `customer_session_hash`: seed 004's customer
+    session (the hash of its secret), kept on the conversation it is valid for."""
     require_site(principal, site_id)
     if isinstance(principal, VisitorPrincipal) and principal.visitor_id != visitor_id:
         raise NotFound("Visitor not found")
@@ -39,6 +40,7 @@ def open_conversation(principal: Principal, site_id: str, visitor_id: str, mode:
     conversation = Conversation(
         conversation_id=f"conv_{uuid.uuid4().hex[:20]}", site_id=site_id, visitor_id=visitor_id,
         visitor_name=visitor.name, status="active", mode=mode, created_at=at, updated_at=at, title=title,
+        customer_session_hash=customer_session_hash,
     )
     store.create(conversation, analytics.conversation_created(site_id, at))
     return Outcome(conversation, [ev.Event(ev.CONVERSATION_CREATED, site_id, {
@@ -105,7 +107,8 @@ def close(principal: Principal, conversation_id: str, resolution: str | None) ->
     at = now()
     try:
         store.close(conversation, principal.id, resolution, at, analytics.conversation_closed(
-            conversation.site_id, conversation.assigned_agent_id, at, (at - conversation.created_at).total_seconds()))
+            conversation.site_id, conversation.assigned_agent_id, at, (at - conversation.created_at).total_seconds(),
+            conversation.handoffs))
     except ConditionFailed as failed:
         if failed.involves(store.conversation_key(conversation_id)):
             raise Conflict("Conversation is already closed") from None

@@ -128,11 +128,15 @@ def check_first(principal: Principal, site_id: str, visitor_id: str, *, kind: st
 
 def send(principal: Principal, conversation_id: str, *, kind: str, content: str | None, file_id: str | None = None,
          metadata: dict[str, Any] | None = None, idempotency_key: str | None = None,
-         opened: Conversation | None = None, attachment: StoredFile | None = None) -> Sent:
+         opened: Conversation | None = None, attachment: StoredFile | None = None,
+         speaker: tuple[str, str | None, str | None] | None = None, require_mode: str | None = None) -> Sent:
     """Requests: 1 GetItem + 1 TransactWriteItems (more only when racing other senders);
     a file message reads its file too (+1 GetItem) and attaches it in the same transaction.
     `opened`: the conversation the caller just opened (no first read: it may not be readable yet);
-    `attachment`: the file check_first already checked (no second read)."""
+    `attachment`: the file check_first already checked (no second read).
+    `speaker`: (sender_type, id, name) for the bot and system messages of seed 004, which speak in a
+    conversation the principal may read; `require_mode`: send only while the conversation is in that
+    mode (checked on every attempt, so a bot answer never lands after an escalation)."""
     metadata = dict(metadata or {})
     _validate(kind, content, file_id, metadata)
     key = _idempotency_key(idempotency_key, metadata)
@@ -142,7 +146,9 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
         else:
             conversation = load(principal, conversation_id, consistent=attempt > 0)
         require_open(conversation, "send messages")
-        sender_type, sender_id, sender_name = sender_of(principal, conversation)
+        if require_mode is not None and conversation.mode != require_mode:
+            raise Conflict(f"The conversation is no longer in {require_mode} mode", {"mode": conversation.mode})
+        sender_type, sender_id, sender_name = speaker or sender_of(principal, conversation)
         if attempt == 0 and file_id and (attachment is None or attachment.file_id != file_id):
             # checked once; a retry's transaction re-checks the file in its condition
             attachment = attachable_file(principal, conversation, file_id, kind)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from chalicelib.auth import api_keys as key_format
-from chalicelib.domain import connections, suspension
+from chalicelib.domain import connections, suspension, widget_rules
 from chalicelib.model.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from chalicelib.model.identity import (
     SITE_STATUSES,
@@ -26,7 +26,7 @@ WIDGET_FIELDS = {
     "primary_color", "welcome_message", "offline_message", "shape", "position", "button_text", "domains",
     "branding", "color", "language",
 }
-LANGUAGES = ("en", "uz", "ru")  # the workspace language of seed 003's error messages
+LANGUAGES = widget_rules.LANGUAGES  # the workspace language of seed 003's error messages
 MAX_WIDGET_CONFIG_BYTES = 16 * 1024  # as stored (JSON); keeps the site item far below DynamoDB's 400 KB
 
 
@@ -158,12 +158,27 @@ def update(site_id: str, changes: dict[str, Any]) -> Site:
     return site
 
 
+def update_widget_config(site_id: str, change: dict[str, Any]) -> Site:
+    """Seed 003's PATCH /v1/widget/config: `change` checked by widget_rules.validate_patch, merged
+    into what is stored. 1 GetItem + 1 UpdateItem."""
+    config = bounded_widget_config(widget_rules.merged(get(site_id).widget_config, change))
+    try:
+        return tenants.update_site(site_id, {"widget_config": config})
+    except ConditionFailed:
+        raise NotFound("Site not found") from None
+
+
 # -- API keys -----------------------------------------------------------------------------------
 
-def create_api_key(site_id: str, name: str, created_by: str) -> tuple[ApiKey, str]:
-    """(the stored key, the secret shown this once). 1 PutItem."""
+def create_api_key(site_id: str, name: str, created_by: str, agent_id: str | None = None) -> tuple[ApiKey, str]:
+    """(the stored key, the secret shown this once). 1 PutItem (+1 GetItem for `agent_id`: the
+    agent of this site the key acts as when it sends chat messages, seed 003)."""
+    if agent_id is not None:
+        agent = tenants.get_agent(agent_id)
+        if agent is None or site_id not in agent.site_ids:
+            raise ValidationFailed("agent_id must name an agent of this site", {"field": "agent_id"})
     secret, key_id, key_hash, prefix = key_format.generate()
-    return api_keys.create(key_id, key_hash, site_id, name, prefix, created_by), secret
+    return api_keys.create(key_id, key_hash, site_id, name, prefix, created_by, agent_id), secret
 
 
 def list_api_keys(site_id: str) -> list[ApiKey]:

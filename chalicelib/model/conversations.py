@@ -46,6 +46,8 @@ class Conversation:
     closed_by: str | None = None
     resolution: str | None = None
     rating: int | None = None
+    customer_session_hash: str | None = field(default=None, repr=False)  # seed 004's customer session
+    handoffs: int = 0  # reassignments from one agent to another (first-contact resolution)
 
     @property
     def is_open(self) -> bool:
@@ -103,3 +105,15 @@ def message_status(message: Message, conversation: Conversation) -> str:
     if message.seq <= delivered:
         return "delivered"
     return "sent"
+
+
+@dataclass(frozen=True)
+class Faq:
+    """Seed 004: a site's quick question, its answer, and the keywords the bot matches on."""
+
+    site_id: str
+    slug: str
+    question: str
+    answer: str
+    keywords: tuple[str, ...] = ()
+    position: int = 0

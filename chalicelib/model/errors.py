@@ -46,6 +46,12 @@ class SiteSuspended(Forbidden):
     status, code, default_message = 403, "SITE_SUSPENDED", "This site is suspended"
 
 
+class OriginNotAllowed(Forbidden):
+    """A browser origin outside the site's widget `domains` (the widget routes' CORS allow-list)."""
+
+    status, code, default_message = 403, "ORIGIN_NOT_ALLOWED", "This origin may not use the site's widget"
+
+
 class NotFound(DomainError):
     status, code, default_message = 404, "NOT_FOUND", "Resource not found"
 
@@ -85,3 +91,14 @@ class RateLimited(DomainError):
 
 class ServerError(DomainError):
     status, code, default_message = 500, "SERVER_ERROR", "Internal server error"
+
+
+class ServiceUnavailable(DomainError):
+    """DynamoDB throttled (or failed inside) a request: nothing the caller did; retry shortly."""
+
+    status, code, default_message = 503, "SERVICE_UNAVAILABLE", "The service is busy; retry after Retry-After seconds"
+
+    def __init__(self, retry_after: int = 1, message: str | None = None) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}

@@ -27,6 +27,7 @@ AGENT_STATUS_CHANGED = "agent.status_changed"  # agent {id, name}, status, previ
 ANALYSIS_COMPLETED = "analysis.completed"  # conversation, message_id, from, analysis
 WEBHOOK_PING = "webhook.ping"  # webhook_id: an integrator asked for a test delivery
 CONNECTION_ACCEPTED = "connection.accepted"  # connection_id, endpoint, frames, close: what a socket hears once open
+AUTOMATION_MESSAGE = "automation.message"  # visitor {id}, trigger {id, name, condition}, message: a proactive bot message
 
 CATALOGUE: dict[str, str] = {
     CONVERSATION_CREATED: "A visitor's conversation was opened",
@@ -44,6 +45,7 @@ CATALOGUE: dict[str, str] = {
     ANALYSIS_COMPLETED: "AI analysis of a visitor message is ready",
     WEBHOOK_PING: "An integrator asked for a test delivery to one webhook",
     CONNECTION_ACCEPTED: "A WebSocket handshake was accepted; its dialect speaks first once it is open",
+    AUTOMATION_MESSAGE: "An automation trigger's message is due to a visitor (seed 003 triggers)",
 }
 
 

@@ -26,6 +26,7 @@ class Site:
     # user_hash = HMAC-SHA256(identity secret, visitor_id). The secret is kept sealed (auth/vault.py).
     identity_verification: bool = False
     identity_secret_sealed: str | None = field(default=None, repr=False)
+    agent_capacity: int | None = None  # seed 004 escalation: open conversations per agent (None: the default)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Visitor:
     unread_count: int = 0
     last_message_at: datetime | None = None
     online_until: datetime | None = None  # presence lease while a socket is open
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class ApiKey:
     created_by: str | None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    agent_id: str | None = None  # the agent the key acts as when it sends messages (seed 003)
 
     @property
     def active(self) -> bool:

@@ -41,7 +41,10 @@ _CONVERSATION_EVENTS = frozenset({
     ev.CONVERSATION_ASSIGNED, ev.CONVERSATION_CLOSED, ev.MESSAGE_CREATED, ev.MESSAGES_READ, ev.TYPING,
 })
 
-ROUTED_EVENTS = _CONVERSATION_EVENTS | AGENT_ONLY_EVENTS | {ev.AGENT_STATUS_CHANGED}
+# Only the visitor hears these (all its tabs): an automation trigger's proactive message.
+_VISITOR_ONLY_EVENTS = frozenset({ev.AUTOMATION_MESSAGE})
+
+ROUTED_EVENTS = _CONVERSATION_EVENTS | AGENT_ONLY_EVENTS | _VISITOR_ONLY_EVENTS | {ev.AGENT_STATUS_CHANGED}
 
 
 def for_event(event: ev.Event) -> list[str]:
@@ -53,4 +56,6 @@ def for_event(event: ev.Event) -> list[str]:
         return [visitor(event.site_id, visitor_id), site_agents(event.site_id)]
     if event.name == ev.AGENT_STATUS_CHANGED:
         return [site_agents(event.site_id), site_visitors(event.site_id)]
+    if event.name in _VISITOR_ONLY_EVENTS:
+        return [visitor(event.site_id, event.payload["visitor"]["id"])]
     return []

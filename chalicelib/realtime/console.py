@@ -5,7 +5,8 @@ agent access token (support) or a visitor session token (visitor).
 
 Client -> server frames: `message` {message, to?, conversation_id?, file?,
 client_message_id?}, `typing_start`, `typing_stop`, `init` {name},
-`get_state` {conversation_id?, last_seq?}, and `ping`. Every frame goes
+`get_state` {conversation_id?, last_seq?}, `ping`, and the visitor's `page_view` /
+`exit_intent` {page_url} (seed 003's automation triggers). Every frame goes
 through the same domain calls as the REST API, so a message sent here and one
 sent with `POST /api/v1/messages` are the same conversation.
 
@@ -26,7 +27,7 @@ from typing import Any, Callable
 
 from chalicelib import dispatch
 from chalicelib import parsing as params
-from chalicelib.domain import accounts, agents, inbox, limits, messaging, suspension
+from chalicelib.domain import accounts, agents, automation, inbox, limits, messaging, suspension
 from chalicelib.domain import visitors as visitor_domain
 from chalicelib.integrations import sockets as sender
 from chalicelib.model import events as ev
@@ -125,7 +126,18 @@ def render(event: ev.Event, recipient: Recipient) -> str | None:
     if event.name == ev.ANALYSIS_COMPLETED:
         return _frame("analysis", **{"from": p.get("from", "visitor")}, analysis=shapes.analysis(p["analysis"]),
                       conversation_id=event.conversation_id, message_id=p.get("message_id"))
+    if event.name == ev.AUTOMATION_MESSAGE:
+        return automation_frame(event)
     return _conversation_frame(event)
+
+
+def automation_frame(event: ev.Event) -> str:
+    """Section 12's `message` frame, from the bot: a trigger's proactive message. It belongs to no
+    conversation yet (conversation_id null); a visitor who answers opens one as usual."""
+    trigger = event.payload["trigger"]
+    return _frame("message", **{"from": "bot"}, message=event.payload["message"], message_type="text",
+                  conversation_id=None, sender={"type": "bot", "name": "Bot"}, trigger_id=trigger["id"],
+                  trigger_name=trigger["name"], created_at=event.occurred_at)
 
 
 # -- connect --------------------------------------------------------------------------------------
@@ -279,9 +291,17 @@ def _on_ping(frame: Frame) -> None:
     frame.reply(_frame("pong"))
 
 
+def _on_activity(frame: Frame) -> None:
+    """`page_view` / `exit_intent` {page_url}: what POST /api/v1/visitors/activity does (seed 003's
+    automation triggers). Visitors only; answers nothing unless it fails."""
+    if not isinstance(frame.principal, VisitorPrincipal):
+        raise ValidationFailed(f"{frame.kind} is for visitors", {"field": "type"})
+    automation.report(frame.principal, frame.kind, frame.data.get("page_url"))
+
+
 HANDLERS: dict[str, Callable[[Frame], None]] = {
     "message": _on_message, "typing_start": _on_typing, "typing_stop": _on_typing, "init": _on_init,
-    "get_state": _on_get_state, "ping": _on_ping,
+    "get_state": _on_get_state, "ping": _on_ping, "page_view": _on_activity, "exit_intent": _on_activity,
 }
 # Every frame counts against its sender's rate limit, in the category of the REST call it mirrors.
 FRAME_LIMITS = {"message": "messages"}  # any other frame: "other"

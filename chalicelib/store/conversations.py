@@ -16,7 +16,7 @@ from chalicelib.model.conversations import Conversation, Message
 from chalicelib.model.files import StoredFile
 from chalicelib.store import files
 from chalicelib.store.base import Key, Transaction, transaction, update_if
-from chalicelib.store.models import stats_item_key
+from chalicelib.store.models import stats_item_key, stats_partition
 from chalicelib.store.models import (
     COUNTER_SORT_KEY,
     HOURS,
@@ -66,7 +66,8 @@ def conversation_of(item: ConversationItem) -> Conversation:
         visitor_delivered_seq=int(item.visitor_delivered_seq or 0),
         first_visitor_message_at=item.first_visitor_message_at, first_response_at=item.first_response_at,
         closed_at=item.closed_at, closed_by=item.closed_by, resolution=item.resolution,
-        rating=int(item.rating) if item.rating is not None else None,
+        customer_session_hash=item.customer_session_hash,
+        rating=int(item.rating) if item.rating is not None else None, handoffs=int(item.handoffs or 0),
     )
 
 
@@ -139,6 +140,7 @@ def create(conversation: Conversation, stats: StatsChanges) -> None:
         *ConversationItem.key(c.conversation_id), conversation_id=c.conversation_id, site_id=c.site_id,
         visitor_id=c.visitor_id, visitor_name=c.visitor_name, status=c.status, mode=c.mode,
         created_at=c.created_at, updated_at=c.updated_at, seq=0, title=c.title,
+        customer_session_hash=c.customer_session_hash,
         **{k: v for k, v in _list_keys(c.site_id, c.status, None, c.visitor_id, activity).items() if v is not None},
     )
     with transaction() as tx:
@@ -276,6 +278,32 @@ def list_for_site(site_id: str, status: str, page: int, limit: int) -> tuple[lis
     return found[(page - 1) * limit : page * limit], total
 
 
+def list_assigned(site_id: str, page: int, limit: int) -> tuple[list[Conversation], int]:
+    """Open conversations with an agent (seed 003's `assigned`), newest activity first, and their
+    total: 1 Query on the open list (keeping the assigned ones) + 1 GetItem (the total's counter)."""
+    items = ChatItem.gsi1.query(f"SITE#{site_id}#CONVS#active", scan_index_forward=False,
+                                filter_condition=ConversationItem.assigned_agent_id.exists(), limit=page * limit)
+    found = [conversation_of(i) for i in items if isinstance(i, ConversationItem)]
+    try:
+        total = int(ListCounterItem.get(*ListCounterItem.key(site_id, "assigned")).total or 0)
+    except ListCounterItem.DoesNotExist:
+        total = 0
+    return found[(page - 1) * limit : page * limit], total
+
+
+def set_labels(conversation_id: str, tags: list[str] | None, notes: str | None, at: datetime) -> Conversation:
+    """Set a conversation's tags and/or notes (None leaves one as it is; "" clears the notes).
+    1 UpdateItem; ConditionFailed naming `conversation_key` when it does not exist."""
+    actions: list[Any] = [ConversationItem.updated_at.set(at)]
+    if tags is not None:
+        actions.append(ConversationItem.tags.set(tags))
+    if notes is not None:
+        actions.append(ConversationItem.notes.set(notes) if notes else ConversationItem.notes.remove())
+    item = ConversationItem(*ConversationItem.key(conversation_id))
+    update_if(item, actions, ConversationItem.pk.exists())
+    return conversation_of(item)
+
+
 def list_for_agent(site_id: str, agent_id: str, status: str, page: int,
                    limit: int) -> tuple[list[Conversation], int]:
     """Conversations assigned to an agent: 1 Query on gsi3 + 1 GetItem (the agent's counts)."""
@@ -300,7 +328,8 @@ def for_visitor(site_id: str, visitor_id: str, limit: int = 50) -> list[Conversa
 
 def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datetime, stats: StatsChanges) -> None:
     """1 TransactWriteItems: the conversation (only if its assignee is still the one read, and it
-    is active), both agents' counts. ConditionFailed involving `conversation_key` when it moved."""
+    is active), both agents' counts, the site's count of open assigned conversations.
+    ConditionFailed involving `conversation_key` when it moved."""
     c = conversation
     activity = _activity(at, c.conversation_id)
     actions = [
@@ -311,6 +340,8 @@ def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datet
         *_key_actions(_list_keys(c.site_id, c.status, agent_id, c.visitor_id, activity)),
     ]
     previous = c.assigned_agent_id
+    if previous and previous != agent_id:
+        actions.append(ConversationItem.handoffs.add(1))
     unchanged = (ConversationItem.assigned_agent_id == previous) if previous else \
         ConversationItem.assigned_agent_id.does_not_exist()
     with transaction() as tx:
@@ -321,6 +352,8 @@ def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datet
         if previous and previous != agent_id:
             tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, previous)),
                       actions=[SiteMemberItem.active_conversations.add(-1)])
+        if not previous:
+            _count(tx, c.site_id, "assigned", 1)
         for key, increments in stats:
             _stats(tx, key, increments)
 
@@ -349,6 +382,7 @@ def close(conversation: Conversation, closed_by: str, resolution: str | None, at
         if c.assigned_agent_id:
             tx.update(SiteMemberItem(*SiteMemberItem.key(c.site_id, c.assigned_agent_id)), actions=[
                 SiteMemberItem.active_conversations.add(-1), SiteMemberItem.closed_conversations.add(1)])
+            _count(tx, c.site_id, "assigned", -1)
         for key, increments in stats:
             _stats(tx, key, increments)
 
@@ -427,4 +461,15 @@ def stats_days(counters: list[StatsKey]) -> list[dict[str, float]]:
     for start in range(0, len(keys), 100):
         for item in StatsItem.batch_get(keys[start : start + 100]):
             found.append({name: float(getattr(item, name) or 0) for name in fields})
+    return found
+
+
+def stats_range(scope: str, owner_id: str, site_id: str, first_day: str, last_day: str) -> dict[str, dict[str, float]]:
+    """The day counters of one site (scope "site") or of one agent on one site (scope "agent")
+    from first_day to last_day (YYYY-MM-DD, inclusive), by day: 1 Query (days without activity
+    have no item)."""
+    found: dict[str, dict[str, float]] = {}
+    for item in StatsItem.query(stats_partition(scope, owner_id, site_id),
+                                StatsItem.sk.between(f"DAY#{first_day}", f"DAY#{last_day}")):
+        found[item.sk[len("DAY#"):]] = {name: float(getattr(item, name) or 0) for name in STAT_FIELDS}
     return found

@@ -7,6 +7,7 @@ Table `chats` (single-table design; `kind` says what an item is)
   entity            pk                     sk                   gsi1pk / gsi1sk
   site              SITE#<site_id>         SITE                 -
   site member       SITE#<site_id>         MEMBER#<agent_id>    -      (agents of a site: one Query)
+  FAQ (seed 004)    SITE#<site_id>         FAQ#<slug>           -      (a site's quick questions: one Query)
   visitor           SITE#<site_id>         VISITOR#<visitor_id> SITE#<site_id>#SEEN / <last_seen>#<visitor_id>
   agent             AGENT#<agent_id>       AGENT                -
   agent username    USERNAME#<username>    USERNAME             -      (unique lookup, lower-cased)
@@ -31,8 +32,9 @@ Table `chats` (single-table design; `kind` says what an item is)
   file              FILE#<file_id>         FILE                 -      (TTL while pending: unconfirmed uploads expire)
   idempotency key   CONV#<conv_id>         IDEM#<key>           -      (points at the message's seq)
   list counter      CONVCOUNT#<site>#<s>   COUNT                gsi1 or gsi2: the list's partition / ~COUNT
-  site stats/day    STATS#<site>#<day>     SITE                 -
-  agent stats/day   STATS#AGENT#<a>#<site>#<day> AGENT          -      (per site: an admin sees shared sites only)
+  site stats/day    STATS#<site>           DAY#<day>            -      (a period, and the one before it: one Query)
+  agent stats/day   STATS#AGENT#<a>#<site> DAY#<day>            -      (per site: an admin sees shared sites only;
+                                                                one Query per agent for any period)
   notification      NOTIF#<agent_id>       <occurred>#<event>   -      (TTL 30 days)
   unread counter    NOTIF#<agent_id>       ~UNREAD              -
   -- seed 002 (store/assistant_chats.py, store/assistants.py); <cid> is a 16-digit conversation id --
@@ -48,6 +50,9 @@ Table `chats` (single-table design; `kind` says what an item is)
   search tombstone  ASEARCH#<site>#<user>  !DELETED#<cid>       -      (a deleted conversation until purged)
   AI user stats     ASTATS#<site>#U#<user> T | A#<aid> | D#<day> -     (one Query = the dashboard; days TTL 40 d)
   AI site stats     ASTATS#<site>          T#<shard> | A#<aid>#<shard>  (one Query = global; 8 shards)
+  -- seed 003 automation (store/automation.py) --
+  trigger           TRIGGERS#<site_id>     TRIGGER#<id>         -      (a site's triggers: one Query)
+  trigger fired     FIRED#<site>#<visitor> <day>#<trigger_id>   -      (once per visitor, trigger and day; TTL)
   "A conversation and its first page" is one Query (the conversation sorts
   before its messages); a later page is a GetItem and a Query of seq range.
   "Agent + session" on every agent request is one BatchGetItem of two keys.
@@ -163,6 +168,7 @@ class SiteItem(ChatItem, discriminator="site"):
     active_conversations = NumberAttribute(default=0)
     identity_verification = BooleanAttribute(null=True)  # every visitor registration needs a user_hash
     identity_secret_sealed = UnicodeAttribute(null=True)  # Fernet token (auth/vault.py, "identity-secrets")
+    agent_capacity = NumberAttribute(null=True)  # seed 004: open conversations per agent for escalation
 
     @staticmethod
     def key(site_id: str) -> tuple[str, str]:
@@ -230,6 +236,7 @@ class VisitorItem(ChatItem, discriminator="visitor"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
     metadata = JSONAttribute(null=True)
     status = UnicodeAttribute(default="offline")
     online_until = UTCDateTimeAttribute(null=True)  # presence lease: a missed $disconnect ends with it
@@ -298,6 +305,7 @@ class ApiKeyItem(ChatItem, discriminator="api_key"):
     prefix = UnicodeAttribute()
     key_hash = UnicodeAttribute()
     created_by = UnicodeAttribute(null=True)
+    agent_id = UnicodeAttribute(null=True)  # the agent a key acts as when it sends messages (seed 003)
     last_used_at = UTCDateTimeAttribute(null=True)
     revoked_at = UTCDateTimeAttribute(null=True)
 
@@ -360,6 +368,8 @@ class ConversationItem(ChatItem, discriminator="conversation"):
     resolution = UnicodeAttribute(null=True)
     rating = NumberAttribute(null=True)
     rating_comment = UnicodeAttribute(null=True)
+    customer_session_hash = UnicodeAttribute(null=True)  # seed 004: sha256 of the customer's session secret
+    handoffs = NumberAttribute(default=0)  # reassignments from one agent to another
     updated_at = UTCDateTimeAttribute()
 
     @staticmethod
@@ -387,6 +397,22 @@ class MessageItem(ChatItem, discriminator="message"):
     @staticmethod
     def key(conversation_id: str, seq: int) -> tuple[str, str]:
         return f"CONV#{conversation_id}", f"MSG#{seq:010d}"
+
+
+class FaqItem(ChatItem, discriminator="faq"):
+    """Seed 004: a site's quick question with its answer; a site's FAQs are one Query (FAQ#...)."""
+
+    site_id = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    question = UnicodeAttribute()
+    answer = UnicodeAttribute()
+    keywords = ListAttribute(of=UnicodeAttribute, default=list)
+    position = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(site_id: str, slug: str) -> tuple[str, str]:
+        return f"SITE#{site_id}", f"FAQ#{slug}"
 
 
 class ConversationAnalysisItem(ChatItem, discriminator="conversation_analysis"):
@@ -503,6 +529,9 @@ STAT_FIELDS = (
     "conversations", "messages", "visitor_messages", "agent_messages", "bot_messages",
     "first_response_seconds", "first_responses", "resolution_seconds", "resolutions",
     "csat_total", "csat_count", "assigned", "closed",
+    # first-contact resolution (domain/analytics.py): closes of chats an agent handled, and those of
+    # them that one agent handled alone
+    "agent_closes", "single_agent_closes",
 )
 
 
@@ -518,9 +547,12 @@ StatsItem = types.new_class("StatsItem", (ChatItem,), {"discriminator": "stats"}
 
 def stats_item_key(key: StatsKey) -> tuple[str, str]:
     """The table key of a day counter (see the access patterns above)."""
-    if key.scope == "agent":
-        return f"STATS#AGENT#{key.owner_id}#{key.site_id}#{key.day}", "AGENT"
-    return f"STATS#{key.owner_id}#{key.day}", "SITE"
+    return stats_partition(key.scope, key.owner_id, key.site_id), f"DAY#{key.day}"
+
+
+def stats_partition(scope: str, owner_id: str, site_id: str = "") -> str:
+    """All day counters of one site, or of one agent on one site: a date range is one Query."""
+    return f"STATS#AGENT#{owner_id}#{site_id}" if scope == "agent" else f"STATS#{owner_id}"
 
 
 class NotificationItem(ChatItem, discriminator="notification"):
@@ -684,6 +716,34 @@ class AssistantStatsItem(ChatItem, discriminator="assistant_stats"):
     @staticmethod
     def site_partition(site_id: str) -> str:
         return f"ASTATS#{site_id}"
+
+
+# -- seed 003: automation triggers (store/automation.py) ----------------------------------------
+
+class TriggerItem(ChatItem, discriminator="automation_trigger"):
+    """A site's proactive message. A site's triggers are its partition: one Query."""
+
+    trigger_id = UnicodeAttribute()
+    site_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    condition = UnicodeAttribute()
+    delay_seconds = NumberAttribute(default=0)
+    message = UnicodeAttribute()
+    url_pattern = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key_of(site_id: str, trigger_id: str) -> tuple[str, str]:
+        return f"TRIGGERS#{site_id}", f"TRIGGER#{trigger_id}"
+
+
+class TriggerFiredItem(ChatItem, discriminator="automation_fired"):
+    """A trigger claimed for a visitor on a UTC day: a conditional put makes it once a day. TTL."""
+
+    @staticmethod
+    def key_of(site_id: str, visitor_id: str, day: str, trigger_id: str) -> tuple[str, str]:
+        return f"FIRED#{site_id}#{visitor_id}", f"{day}#{trigger_id}"
 
 
 class _AudienceIndex(GlobalSecondaryIndex["ConnectionItem"]):

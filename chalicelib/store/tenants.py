@@ -31,6 +31,7 @@ def site_of(item: SiteItem) -> Site:
         widget_config=dict(item.widget_config or {}), created_at=item.created_at or now(),
         active_conversations=int(item.active_conversations or 0), ai_settings=dict(item.ai_settings or {}),
         identity_verification=bool(item.identity_verification), identity_secret_sealed=item.identity_secret_sealed,
+        agent_capacity=int(item.agent_capacity) if item.agent_capacity is not None else None,
     )
 
 

@@ -9,6 +9,7 @@ Chalice's own error body.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -17,9 +18,10 @@ from chalice.app import Request
 
 from chalicelib import parsing
 from chalicelib.domain import accounts, limits, sites, visitors
-from chalicelib.model.errors import DomainError, ServerError, Unauthorized
+from chalicelib.model.errors import DomainError, ServerError, ServiceUnavailable, Unauthorized
 from chalicelib.model.identity import Principal
-from chalicelib.observability import logger
+from chalicelib.observability import current_request_id, logger
+from chalicelib.surfaces import cors
 
 MAX_JSON_BODY = parsing.MAX_JSON_BYTES
 
@@ -44,12 +46,18 @@ class Call:
 
     @property
     def request_id(self) -> str:
-        return str(self.request.context.get("requestId") or "")
+        """The X-Request-Id of this response (middleware.py binds it: the caller's when sane)."""
+        return current_request_id() or str(self.request.context.get("requestId") or "")
 
     def bearer(self) -> str | None:
         value = self.header("authorization") or ""
         scheme, _, token = value.partition(" ")
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+    @property
+    def body_if_read(self) -> dict[str, Any] | None:
+        """The body when the view read it (a route that never reads its body is not parsed for it)."""
+        return self._body
 
     def body(self) -> dict[str, Any]:
         """The JSON object in the body ({} when empty), read strictly (parsing.json_object: no
@@ -71,6 +79,49 @@ class Reply:
     body: Any
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+
+
+# -- failures that are nobody's fault: AWS throttling ------------------------------------------------
+
+# DynamoDB's answers for "too many requests now" (and its own transient failure): retry shortly.
+# Matched by code on botocore's ClientError and on PynamoDB's wrappers of it, without importing either.
+BUSY_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException",
+                        "RequestLimitExceeded", "InternalServerError", "ThrottlingError"})
+RETRY_AFTER_SECONDS = 1
+
+
+def _aws_codes(failure: BaseException) -> set[str]:
+    codes = set()
+    response = getattr(failure, "response", None)
+    if isinstance(response, dict):
+        codes.add(str((response.get("Error") or {}).get("Code") or ""))
+    codes.add(str(getattr(failure, "cause_response_code", None) or ""))
+    for reason in getattr(failure, "cancellation_reasons", None) or ():  # a transaction's, per item
+        codes.add(str(getattr(reason, "code", None) or ""))
+    return codes
+
+
+def throttled(failure: BaseException) -> bool:
+    """AWS (DynamoDB) refused for load, here or anywhere in the chain of causes."""
+    seen: set[int] = set()
+    current: BaseException | None = failure
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _aws_codes(current) & BUSY_CODES:
+            return True
+        cause = current.__cause__ or current.__context__ or getattr(current, "cause", None)
+        current = cause if isinstance(cause, BaseException) else None
+    return False
+
+
+def unexpected(failure: Exception, path: str) -> DomainError:
+    """What a surface answers for an exception no use case raised on purpose: 503 with Retry-After
+    when AWS is throttling, else the surface's 500. Logged either way, with the request id."""
+    if throttled(failure):
+        logger.warning("aws throttled the request", extra={"path": path, "error_type": type(failure).__name__})
+        return ServiceUnavailable(RETRY_AFTER_SECONDS)
+    logger.exception("unhandled error", extra={"path": path})
+    return ServerError()
 
 
 # -- authentication resolvers: Call -> Principal ---------------------------------------------------
@@ -144,18 +195,50 @@ class Surface:
                             self._count(call, category, call.principal.rate_key)
                     result = view(call, **params) if auth is None else view(call, call.principal, **params)
                     reply = result if isinstance(result, Reply) else Reply(result)
-                    return Response(body=reply.body, status_code=reply.status,
-                                    headers={**call.rate_headers, **reply.headers})
+                    response = Response(body=reply.body, status_code=reply.status,
+                                        headers={**call.rate_headers, **reply.headers})
                 except DomainError as error:
-                    return self._error(error, call)
-                except Exception:  # a bug: logged with the request id, rendered in this surface's shape
-                    logger.exception("unhandled error", extra={"path": path})
-                    return self._error(ServerError(), call)
+                    response = self._error(error, call)
+                except Exception as failure:  # a bug, or AWS busy: logged with the request id, in this surface's shape
+                    response = self._error(unexpected(failure, path), call)
+                return self._with_cors(path, call, response)
 
             self.blueprint.route(path, methods=list(methods), content_types=["*/*"])(handler)
+            if cors.is_widget_route(path) and cors.declare(path, methods):
+                self._route_preflight(path)
             return handler
 
         return decorate
+
+    def _with_cors(self, path: str, call: Call, response: Response) -> Response:
+        """The widget's routes answer browsers on the site's own domains only (surfaces/cors.py)."""
+        origin = call.header("origin")
+        if origin is None or not cors.is_widget_route(path):
+            return response
+        try:
+            site_id = cors.site_named(call.query, call.principal, call.body_if_read)
+            response.headers.update(cors.response_headers(path, origin, site_id))
+        except Exception as failure:  # the site could not be read (throttled, ...): no grant, the answer stands
+            unexpected(failure, path)
+            response.headers["Vary"] = "Origin"
+        return response
+
+    def _route_preflight(self, path: str) -> None:
+        """API Gateway passes OPTIONS to Lambda because the route declares it (no static CORS config)."""
+
+        def preflight(**_params: str) -> Response:
+            call = Call(self.blueprint.current_request)
+            try:
+                headers = cors.preflight(path, call.header("origin"), call.query,
+                                         call.header("access-control-request-method"))
+                return Response(body="", status_code=204, headers=headers)
+            except DomainError as error:
+                return self._error(error, call)
+            except Exception as failure:
+                return self._error(unexpected(failure, path), call)
+
+        preflight.__name__ = "preflight" + re.sub(r"\W+", "_", path)
+        self.blueprint.route(path, methods=["OPTIONS"], content_types=["*/*"])(preflight)
 
     def _count(self, call: Call, category: str, caller: str) -> None:
         decision = limits.check(category, caller)

@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RULES = ("chalicelib.domain.conversations", "chalicelib.domain.ratelimit", "chalicelib.domain.analytics",
-         "chalicelib.domain.presence")
+RULES = ("chalicelib.domain.conversations", "chalicelib.domain.bot", "chalicelib.domain.ratelimit", "chalicelib.domain.analytics",
+         "chalicelib.domain.presence", "chalicelib.domain.origins")
 FORBIDDEN = ("boto3", "botocore", "moto", "pynamodb", "chalice", "aws_lambda_powertools",
              "chalicelib.store", "chalicelib.integrations", "chalicelib.auth")
 

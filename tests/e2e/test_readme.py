@@ -1,4 +1,6 @@
 """The documentation's walkthroughs (README.md and docs/*.md) run, as written, against the running stack."""
+import ast
+import json
 import re
 import subprocess
 import sys
@@ -41,6 +43,9 @@ def test_walkthrough_runs(stack, name):
         command = ["bash", "-euo", "pipefail", "-c", script]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    if name == "widget-cors":  # the shop's origin was granted, the other refused (docs/web-apps.md)
+        lines = result.stdout.strip().splitlines()
+        assert lines[0].lower().strip() == "access-control-allow-origin: https://www.shop.example" and lines[-1] == "403"
     if name == "auth":  # its last command checks that a logged-out token is refused
         assert result.stdout.strip().endswith("401")
     if name == "files":  # the download matched the upload (cmp), and after the delete the link is a 404
@@ -55,5 +60,23 @@ def test_walkthrough_runs(stack, name):
         lines = result.stdout.strip().splitlines()
         assert any(line.startswith("Thank you for providing your order number #12345") for line in lines)
         assert lines[-1] == "404" and lines[-3] == "Customer Service Agent"  # the top assistant, site-wide
+    if name == "integrator-chats":  # seed 003: the chat was answered, closed, and counted; a foreign workspace 403
+        lines = result.stdout.strip().splitlines()
+        assert lines[1:5] == ["+998901234567", "agent", "assigned", "closed"], lines
+        stats = ast.literal_eval(lines[5])
+        assert stats["total_chats"] == 1 and stats["resolved_chats"] == 1 and stats["csat_score"] == 5.0, stats
+        assert json.loads(lines[6])["metrics"]["first_contact_resolution_rate"] > 0, lines[6]
+        assert lines[-1] == "403"
+    if name == "integrator-automation":  # seed 003: the trigger fired once, after its delay, on /pricing only
+        lines = result.stdout.strip().splitlines()
+        assert lines[:2] == ["200 #6366F1 Xush kelibsiz!", "400 REQ-001 demo-1 demo-1"], lines
+        assert [ast.literal_eval(line)["triggers_queued"] for line in lines[2:5]] == [0, 1, 0], lines
+        assert lines[5:] == ["bot Sizga yordam kerakmi? True", "204"], lines
+    if name == "customer-flow":  # seed 004: bot answers, escalation once, the resync, chat.closed, then 409
+        lines = result.stdout.strip().splitlines()
+        assert lines[1:4] == ["201 automated bot", "201 ['customer', 'bot']", "201 refunds"], lines
+        assert lines[4:7] == ["403", "200 agent", "True"], lines
+        assert lines[7:] == ["['system.connected', 'conversation.updated', 'message.created']",
+                             "Hi Jane, how can I help?", "200", "chat.closed", "409"], lines
     if name == "realtime":  # the resync printed exactly the message after seq 1
         assert result.stdout.strip().splitlines()[-1] == "['On its way!']"

@@ -2,6 +2,7 @@
 queues have DLQs, consumers report batch item failures, the WebSocket routes exist, IAM is
 scoped to this stack's resources, alarms exist, and cfn-lint passes."""
 import json
+import zipfile
 import subprocess
 import sys
 from pathlib import Path
@@ -146,8 +147,8 @@ def test_alarms_watch_dlqs_functions_tables_and_the_api(dev):
     for alarm in alarms:
         by_metric.setdefault((alarm["Namespace"], alarm["MetricName"]), []).append(alarm)
     assert len(by_metric[("AWS/SQS", "ApproximateNumberOfMessagesVisible")]) == len(QUEUES)
-    # the API, the three WebSocket handlers and the five SQS consumers
-    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(by_metric[("AWS/Lambda", "Throttles")]) == 9
+    # the API, the three WebSocket handlers and the six SQS consumers
+    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(by_metric[("AWS/Lambda", "Throttles")]) == 10
     assert len(by_metric[("AWS/DynamoDB", "ThrottledRequests")]) == 2
     assert len(by_metric[("AWS/ApiGateway", "5XXError")]) == 1
 
@@ -168,3 +169,44 @@ def test_cfn_lint_passes(stage, request):
                                                  for rule, where in KNOWN_WARNINGS)]
     assert not unexpected, result.stdout
     print(f"\ncfn-lint ({stage}): exit {result.returncode}, {len(findings)} known warning(s), no errors")
+
+
+def test_pillow_is_the_media_workers_layer_only(dev):
+    """Issue 21: the thumbnail worker carries Pillow as a layer; the app package every function shares
+    (and so the API's) holds none."""
+    template, path = dev
+    functions = of_type(template, "AWS::Serverless::Function")
+    [layer_logical] = of_type(template, "AWS::Lambda::LayerVersion")
+    with_layers = {name: f["Properties"]["Layers"] for name, f in functions.items() if f["Properties"].get("Layers")}
+    assert with_layers == {"ProcessMedia": [{"Ref": layer_logical}]}
+    outdir = path.parent
+    layer_dirs = [d for d in outdir.glob("asset.*") if (d / "python" / "PIL" / "Image.py").is_file()]
+    assert layer_dirs, "the media layer was not built with Pillow under python/"
+    app_zips = []
+    for candidate in outdir.rglob("*.zip"):
+        with zipfile.ZipFile(candidate) as archive:
+            names = archive.namelist()
+        if "app.py" in names:
+            app_zips.append(candidate)
+            assert not any(name.startswith("PIL/") for name in names), candidate
+            assert any(name.startswith("jwt/") for name in names)  # the requirements are in it, only not Pillow
+    assert app_zips, "no Chalice deployment package found in the cloud assembly"
+
+
+def test_packages_carry_bytecode_so_a_cold_start_compiles_nothing(dev):
+    """Issue 21: /var/task is read-only, so a module without its .pyc is compiled on every cold start.
+    Every source in the app package and the media layer has an unchecked-hash .pyc for the runtime's Python."""
+    template, path = dev
+    [runtime] = {f["Properties"]["Runtime"] for f in of_type(template, "AWS::Serverless::Function").values()}
+    tag = "cpython-" + runtime.removeprefix("python").replace(".", "")
+    outdir = path.parent
+    [app_zip] = [z for z in outdir.rglob("*.zip") if "app.py" in zipfile.ZipFile(z).namelist()]
+    with zipfile.ZipFile(app_zip) as archive:
+        names = set(archive.namelist())
+        for module in ("app", "chalicelib/settings", "chalicelib/store/models", "jwt/api_jwt", "botocore/client"):
+            folder, _, stem = module.rpartition("/")
+            pyc = f"{folder + '/' if folder else ''}__pycache__/{stem}.{tag}.pyc"
+            assert pyc in names, pyc
+            assert int.from_bytes(archive.read(pyc)[4:8], "little") == 0b01, pyc  # hash-based, unchecked
+    [layer] = [d for d in outdir.glob("asset.*") if (d / "python" / "PIL" / "Image.py").is_file()]
+    assert (layer / "python" / "PIL" / "__pycache__" / f"Image.{tag}.pyc").is_file()

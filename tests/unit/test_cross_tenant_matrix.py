@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -109,6 +110,8 @@ class Aim:
     # Seeds 001/002: every kind sends its credential as Bearer; the visitor kind sends its seed 001
     # guest token ("guest") or its seed 000 session token ("visitor").
     bearer: str | None = None
+    # Seed 004's customer routes: X-Customer-Session-Id (a template, like path and body).
+    session: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,11 @@ def nothing_marked(response) -> None:
 def nothing_found(response) -> None:
     data = response.json_body["data"]
     assert data["results"] == [] and data["total"] == 0, data
+
+
+def no_v1_chats(response) -> None:
+    body = response.json_body
+    assert body["data"] == [] and body["pagination"]["total"] == 0, body
 
 
 def no_conversations(response) -> None:
@@ -202,6 +210,59 @@ ROUTES: dict[tuple[str, str], Public | SelfOnly | Objects] = {
         Aim("join the other site", "/api/v1/agent/register", admin_only(404),
             body={"username": "mallory", "password": PASSWORD, "site_id": "{site}"}),
     )),
+    # -- seed 004: the customer flow (X-Customer-Session-Id) and its FAQ admin ---------------------
+    ("GET", "/api/v1/customer/quick-questions"): Public("a site's widget shows its quick questions to anyone "
+                                                        "(questions only, no answers)"),
+    ("POST", "/api/v1/customer/conversations/start"): Public("anyone may start as a new customer at any site; "
+                                                             "it names no existing object"),
+    **{(method, f"/api/v1/customer/conversations/{{conversation_id}}{route}"): Objects((
+        # The customer session secret is the only credential: none, or one's own, on the other
+        # site's conversation is 403 (004: customer-session violations), whatever else is sent.
+        Aim("the other site's customer conversation, own session", f"/api/v1/customer/conversations/"
+            f"{{extra_cust_conv}}{aimed}", anyone(403), body=body, session="{own_extra_cust_session}"),
+        Aim("the other site's customer conversation, no session", f"/api/v1/customer/conversations/"
+            f"{{extra_cust_conv}}{aimed}", anyone(403), body=body),
+    )) for method, route, aimed, body in (
+        ("GET", "", "", None), ("GET", "/messages", "/messages", None),
+        ("POST", "/messages", "/messages", {"body": "refund please"}),
+        ("POST", "/quick-replies/{faq_slug}", "/quick-replies/shipping", None),
+        ("POST", "/escalate", "/escalate", None))},
+    ("GET", "/api/v1/agent/conversations"): SelfOnly("the caller's sites' conversations (004)",
+                                                     "/api/v1/agent/conversations?status=automated",
+                                                     agent_only(200)),
+    ("GET", "/api/v1/agent/conversations/{conversation_id}/messages"): Objects((
+        Aim("the other site's customer conversation", "/api/v1/agent/conversations/{extra_cust_conv}/messages",
+            agent_only(404)),
+    )),
+    ("POST", "/api/v1/agent/conversations/{conversation_id}/messages"): Objects((
+        Aim("write in the other site's customer conversation",
+            "/api/v1/agent/conversations/{extra_cust_conv}/messages", agent_only(404), body={"body": "hi"}),
+    )),
+    ("POST", "/api/v1/agent/conversations/{conversation_id}/close"): Objects((
+        Aim("close the other site's customer conversation", "/api/v1/agent/conversations/{extra_cust_conv}/close",
+            agent_only(404)),
+    )),
+    ("GET", "/api/v1/admin/sites/{site_id}/faqs"): Objects((
+        Aim("the other site's FAQs", "/api/v1/admin/sites/{site}/faqs", admin_only(404)),
+    )),
+    ("POST", "/api/v1/admin/sites/{site_id}/faqs"): Objects((
+        Aim("add a FAQ to the other site", "/api/v1/admin/sites/{site}/faqs", admin_only(404),
+            body={"slug": "pwned", "question": "q?", "answer": "a"}),
+    )),
+    ("PATCH", "/api/v1/admin/sites/{site_id}/faqs/{slug}"): Objects((
+        Aim("change the other site's FAQ", "/api/v1/admin/sites/{site}/faqs/shipping", admin_only(404),
+            body={"answer": "pwned"}),
+    )),
+    ("DELETE", "/api/v1/admin/sites/{site_id}/faqs/{slug}"): Objects((
+        Aim("delete the other site's FAQ", "/api/v1/admin/sites/{site}/faqs/shipping", admin_only(404)),
+    )),
+    ("GET", "/api/v1/admin/sites/{site_id}/escalation"): Objects((
+        Aim("the other site's escalation capacity", "/api/v1/admin/sites/{site}/escalation", admin_only(404)),
+    )),
+    ("PUT", "/api/v1/admin/sites/{site_id}/escalation"): Objects((
+        Aim("set the other site's escalation capacity", "/api/v1/admin/sites/{site}/escalation", admin_only(404),
+            body={"agent_capacity": 1}),
+    )),
     # -- self -------------------------------------------------------------------------------------
     ("GET", "/api/v1/auth/validate"): SelfOnly("the caller's token", "/api/v1/auth/validate", agent_only(200)),
     ("POST", "/api/v1/auth/logout"): SelfOnly("the caller's session", "/api/v1/auth/logout", agent_only(200),
@@ -219,6 +280,18 @@ ROUTES: dict[tuple[str, str], Public | SelfOnly | Objects] = {
     ("POST", "/v1/webhooks"): SelfOnly("creates in the key's workspace", "/v1/webhooks", key_only(201),
                                        body={"url": "http://127.0.0.1:9/own", "events": ["chat.created"]}),
     ("GET", "/v1/widget/config"): SelfOnly("the key's workspace", "/v1/widget/config", key_only(200)),
+    ("PATCH", "/v1/widget/config"): SelfOnly("changes the key's workspace", "/v1/widget/config", key_only(200),
+                                             body={"welcome_message": "hello", "domains": ["shop.example"]}),
+    ("GET", "/v1/automation/triggers"): SelfOnly("the key's workspace", "/v1/automation/triggers", key_only(200)),
+    ("POST", "/v1/automation/triggers"): SelfOnly("creates in the key's workspace", "/v1/automation/triggers",
+                                                  key_only(201), body={"name": "w", "condition": "page_load",
+                                                                       "message": "hi"}),
+    ("POST", "/api/v1/visitors/activity"): SelfOnly(
+        "the visitor's own page view: its own site's triggers only", "/api/v1/visitors/activity",
+        {"admin": 401, "agent": 401, "visitor": 202, "api_key": 401},
+        body={"type": "page_view", "page_url": "https://shop.example/"}),
+    ("GET", "/v1/analytics/agents"): SelfOnly("the key's workspace's agents", "/v1/analytics/agents",
+                                              key_only(200)),
     # -- objects: sites ---------------------------------------------------------------------------
     ("GET", "/api/v1/sites/{site_id}"): Objects((
         Aim("the other site", "/api/v1/sites/{site}", agent_or_visitor(404)),
@@ -466,6 +539,35 @@ ROUTES: dict[tuple[str, str], Public | SelfOnly | Objects] = {
         Aim("own pending upload into the other site's chat", "/v1/files/confirm", agent_or_key(404),
             body={"file_id": "{own_pending_file}", "chat_id": "{conv}"}),
     )),
+    # -- objects: seed 003 chats and analytics (issue 19) ------------------------------------------
+    ("GET", "/v1/chats"): Objects((
+        Aim("own chats filtered by the other site's agent", "/v1/chats?agent_id={agent}", key_only(200),
+            check=no_v1_chats),
+    )),
+    ("GET", "/v1/chats/{chat_id}"): Objects((
+        Aim("the other site's chat", "/v1/chats/{conv}", key_only(404)),
+    )),
+    ("PATCH", "/v1/chats/{chat_id}"): Objects((
+        Aim("close and tag the other site's chat", "/v1/chats/{conv}", key_only(404),
+            body={"status": "closed", "tags": ["pwned"], "visitor": {"phone": "+100000000"}}),
+        Aim("own chat to the other site's agent", "/v1/chats/{own_conv}", key_only(400),
+            body={"assigned_to": "{agent}"}),
+    )),
+    ("POST", "/v1/chats/{chat_id}/messages"): Objects((
+        Aim("into the other site's chat", "/v1/chats/{conv}/messages", key_only(404),
+            body={"text": "pwned", "agent_id": "{own_admin}"}),
+        Aim("into own chat as the other site's agent", "/v1/chats/{own_conv}/messages", key_only(400),
+            body={"text": "pwned", "agent_id": "{agent}"}),
+        Aim("the other site's file into own chat", "/v1/chats/{own_conv}/messages", key_only(400),
+            body={"text": "x", "agent_id": "{own_admin}",
+                  "attachments": [{"type": "image", "url": "/api/v1/files/{file}/download"}]}),
+    )),
+    ("GET", "/v1/agents/{agent_id}/stats"): Objects((
+        Aim("the other site's agent", "/v1/agents/{agent}/stats", key_only(404)),
+    )),
+    ("GET", "/v1/analytics/overview"): Objects((
+        Aim("the other site's workspace", "/v1/analytics/overview?workspace_id={site}", key_only(403)),
+    )),
     # -- objects: webhooks -------------------------------------------------------------------------
     ("GET", "/v1/webhooks/{webhook_id}"): Objects((
         Aim("the other site's webhook", "/v1/webhooks/{webhook}", key_only(404)),
@@ -486,7 +588,29 @@ ROUTES: dict[tuple[str, str], Public | SelfOnly | Objects] = {
     ("GET", "/v1/webhooks/{webhook_id}/deliveries"): Objects((
         Aim("the other site's webhook", "/v1/webhooks/{webhook}/deliveries", key_only(404)),
     )),
+    # -- objects: seed 003 automation triggers (issue 19) -------------------------------------------
+    ("GET", "/v1/automation/triggers/{trigger_id}"): Objects((
+        Aim("the other site's trigger", "/v1/automation/triggers/{ref_trigger}", key_only(404)),
+    )),
+    ("PATCH", "/v1/automation/triggers/{trigger_id}"): Objects((
+        Aim("the other site's trigger", "/v1/automation/triggers/{ref_trigger}", key_only(404),
+            body={"message": "pwned", "active": False}),
+    )),
+    ("DELETE", "/v1/automation/triggers/{trigger_id}"): Objects((
+        Aim("the other site's trigger", "/v1/automation/triggers/{ref_trigger}", key_only(404)),
+    )),
 }
+
+# CORS preflights (issue 20): every widget route declares OPTIONS (chalicelib/surfaces/cors.py), which
+# reads only `?site_id=` and the site's widget `domains`. Aimed at the other site without an Origin, each
+# is refused (403 ORIGIN_NOT_ALLOWED, no grant) whoever asks, and changes nothing. Listed from the app so
+# a widget route added by another surface brings its preflight along.
+ROUTES.update({
+    ("OPTIONS", path): Public("CORS preflight of a widget route: names a site only in ?site_id=", aims=(
+        Aim("the other site's widget origins", re.sub(r"\{[^}]+\}", "x", path) + "?site_id={site}", anyone(403)),
+    ))
+    for path, methods in app_module.app.routes.items() if "OPTIONS" in methods
+})
 
 # Known holes: (method, path, aim name, attacking kind) -> the finding that closes it. Strict: a
 # case that starts passing fails until its entry is removed here.
@@ -554,6 +678,8 @@ IDENTITY_SECRET = ("POST", "/api/v1/admin/sites/{site_id}/identity-secret")
 INVITE = ("POST", "/api/v1/admin/sites/{site_id}/invitations")
 START_SESSION = ("POST", "/chat/start-session")
 ASSISTANTS = ("POST", "/api/v1/admin/sites/{site_id}/assistants")
+CUSTOMER_START = ("POST", "/api/v1/customer/conversations/start")
+TRIGGERS = ("POST", "/v1/automation/triggers")
 CUSTOMER = "cust-1"  # the same external customer id at both businesses
 
 
@@ -601,11 +727,26 @@ def furnish_new_surfaces(world: TenancyWorld, tenant: Tenant) -> None:
             assert response.status_code == 201, response.body
         found = world.call("GET", f"/chat/search?query={CODEWORDS[tenant.site_id]}", headers=user)
         assert found.json_body["data"]["total"] == 1, found.body  # what the other site's search must not find
+    if TRIGGERS in app_routes():  # a trigger on each site, which any page view of its visitors sets off
+        created = world.call("POST", "/v1/automation/triggers", {
+            "name": "welcome", "condition": "page_load", "message": f"hello from {tenant.site_id}"},
+            headers=world.as_kind(tenant, "api_key"))
+        assert created.status_code == 201, created.body
+        tenant.refs["trigger"] = created.json_body["id"]
     if INVITE in app_routes():  # a pending invitation to someone who is no agent of either site
         response = world.call("POST", f"/api/v1/admin/sites/{tenant.site_id}/invitations",
                               {"email": f"newhire@{tenant.site_id}.example"}, headers=admin)
         assert response.status_code == 201, response.body
         tenant.extra["invitation"] = response.json_body["data"]["id"]
+    if CUSTOMER_START in app_routes():  # a 004 customer conversation (with its session) and a FAQ
+        faq = world.call("POST", f"/api/v1/admin/sites/{tenant.site_id}/faqs",
+                         {"slug": "shipping", "question": "Shipping?", "answer": "2 days", "keywords": ["shipping"]},
+                         headers=admin)
+        assert faq.status_code == 201, faq.body
+        started = world.call("POST", "/api/v1/customer/conversations/start", {"site_id": tenant.site_id})
+        assert started.status_code == 201, started.body
+        tenant.extra.update(cust_conv=started.json_body["conversation_id"],
+                            cust_session=started.json_body["customer_session_id"])
     # Each site's admin keeps a socket open: an attack must push nothing to it.
     connection_id, result = world.ws_connect({"site_id": tenant.site_id, "role": "support",
                                               "token": tenant.tokens["admin"]})
@@ -678,7 +819,7 @@ def check_error_shape(path: str, response) -> None:
         assert isinstance(body["message"], str) and "success" not in body, body
     elif path.startswith("/v1/"):
         assert {"code", "message", "message_en", "request_id"} <= set(body["error"]), body
-    elif path.startswith("/api/v1/agent/"):
+    elif path.startswith(("/api/v1/agent/", "/api/v1/customer/")) or path.endswith(("/escalation",)) or "/faqs" in path:
         assert {"detail", "code"} <= set(body), body
     else:
         assert body["success"] is False and body["error"]["code"], body
@@ -716,7 +857,10 @@ def test_a_principal_of_one_site_cannot_reach_the_other(matrix, method, path, ai
     attacker = world.sites[attacker_site]
     victim = world.other(attacker)
     ctx = context(attacker, victim)
-    response = run_case(matrix, method, fill(aim.path, ctx), headers_for(world, attacker, kind, aim.bearer), victim,
+    headers = headers_for(world, attacker, kind, aim.bearer)
+    if aim.session is not None:
+        headers = {**headers, "X-Customer-Session-Id": fill(aim.session, ctx)}
+    response = run_case(matrix, method, fill(aim.path, ctx), headers, victim,
                         expected(aim.expect[kind]), fill(aim.body, ctx), fill(aim.form, ctx))
     if response.status_code < 300:
         assert not leaks(response, victim), f"the answer mentions {leaks(response, victim)}"
@@ -802,6 +946,13 @@ WS_ROUTES: dict[str, Any] = {
                   protocols="Bearer, {cred}", refusal_code=4003),
         WsConnect("001 socket on the other business's customer session", {"session_id": "{extra_customer_session}"},
                   anyone(200), protocols="Bearer, {cred}", refusal_code=4003),
+        # seed 004 (WS /api/v1/realtime/ws): refused at the handshake with 004's statuses
+        WsConnect("004 customer socket on the other site's conversation, own session",
+                  {"role": "customer", "conversation_id": "{extra_cust_conv}",
+                   "customer_session_id": "{own_extra_cust_session}"}, anyone(403)),
+        WsConnect("004 agent socket subscribed to the other site's conversation",
+                  {"role": "agent", "access_token": "{cred}", "conversation_id": "{extra_cust_conv}"},
+                  {"admin": 404, "agent": 404, "visitor": 401, "api_key": 401}),
     ),
     "$default": (
         WsFrame("message into the other site's conversation",
@@ -861,7 +1012,9 @@ def test_a_socket_cannot_open_on_the_other_site(matrix, aim, attacker_site, kind
     try:
         assert result["statusCode"] == aim.expect[kind], result
         if aim.refusal_code is None:
-            assert json.loads(result["body"])["success"] is False, result
+            refusal = json.loads(result["body"])
+            assert refusal.get("success") is False or (aim.query.get("role") in ("customer", "agent")
+                                                       and refusal["message"]), result
         else:
             drain_events()  # what the socket hears once open
             frames = world.wire.frames.get(connection_id, [])

@@ -240,6 +240,8 @@ class Context:
     guest_id: str = "v_nobody"
     guest_token: str = ""
     assistant_conversation_id: str = "1"  # seed 002's integer ids
+    customer_conversation_id: str = "conv_x"  # seed 004's customer conversation and its session
+    customer_session: str = ""
 
 
 def context(world):
@@ -249,6 +251,11 @@ def context(world):
         started = world.call("POST", "/chat/start-session", {"business": "site_a"})
         assert started.status_code == 201, started.body
         ctx.guest_id, ctx.guest_token = started.json_body["data"]["end_user_id"], started.json_body["data"]["token"]
+    if "/api/v1/customer/conversations/start" in app_module.app.routes:  # seed 004's customer, where built
+        started = world.call("POST", "/api/v1/customer/conversations/start", {"site_id": "site_a"})
+        assert started.status_code == 201, started.body
+        ctx.customer_conversation_id = started.json_body["conversation_id"]
+        ctx.customer_session = started.json_body["customer_session_id"]
     return ctx
 
 
@@ -278,11 +285,22 @@ def targets(ctx):
         ("POST", "/api/v1/typing"): Target(json_bodies({**conversation, "is_typing": True}), "x-visitor-token"),
         ("POST", "/api/v1/files/upload"): Target(multipart_bodies({"site_id": "site_a"}), "x-visitor-token",
                                                  multipart),
+        ("POST", "/api/v1/visitors/activity"): Target(json_bodies(
+            {"type": "page_view", "page_url": "https://a.example/pricing?plan=pro"}), "x-visitor-token"),
         # seed 001
         ("POST", "/chat/start-session"): Target(json_bodies(
             {"business": "site_a", "department": "sales", "external_customer_id": "c_1", "customer_hash": "00"})),
         ("POST", "/chat/upload-file"): Target(multipart_bodies(
             {"uploaded_by_end_user": ctx.guest_id, "message": "null"}), "bearer", multipart),
+        # seed 004 (the customer's session in X-Customer-Session-Id)
+        ("POST", "/api/v1/customer/conversations/start"): Target(json_bodies(
+            {"site_id": "site_a", "name": "Jane", "email": "jane@a.example"})),
+        ("POST", "/api/v1/customer/conversations/{conversation_id}/messages"): Target(json_bodies(
+            {"body": "refund please", "client_message_id": "m-1"}), "customer-session"),
+        ("POST", "/api/v1/customer/conversations/{conversation_id}/quick-replies/{faq_slug}"): Target(
+            json_bodies({}), "customer-session"),
+        ("POST", "/api/v1/customer/conversations/{conversation_id}/escalate"): Target(json_bodies({}),
+                                                                                      "customer-session"),
         # seed 002 (the end user's visitor token as Bearer)
         ("POST", "/chat/conversations"): Target(json_bodies({"title": "Help", "agent_id": 1}), "bearer"),
         ("PUT", "/chat/conversations/{conversation_id}"): Target(json_bodies(
@@ -322,13 +340,16 @@ def test_every_public_write_route_has_a_strategy(world):
 def fuzz_route(world, ctx, method, path):
     target = targets(ctx)[(method, path)]
     url = path.replace("{conversation_id}", ctx.assistant_conversation_id if path.startswith("/chat/")
-                       else ctx.conversation_id)
+                       else ctx.customer_conversation_id if path.startswith("/api/v1/customer/")
+                       else ctx.conversation_id).replace("{faq_slug}", "shipping")
     token = ctx.guest_token if path.startswith("/chat/") else ctx.token
     headers = {"Content-Type": target.content_type}
     if target.credential == "x-visitor-token":
         headers.update(as_visitor(token))
     elif target.credential == "bearer":
         headers["Authorization"] = f"Bearer {token}"
+    elif target.credential == "customer-session":
+        headers["X-Customer-Session-Id"] = ctx.customer_session
 
     @FUZZ
     @given(body=target.body)
@@ -366,7 +387,7 @@ def test_fuzz_every_public_write_route(world, no_rate_limits):
         raise AssertionError(f"{len(failures)} route(s) failed: {summary}") from failures[0][1]
 
 
-FRAME_TYPES = ["message", "typing_start", "typing_stop", "init", "get_state", "ping"]
+FRAME_TYPES = ["message", "typing_start", "typing_stop", "init", "get_state", "ping", "page_view", "exit_intent"]
 
 
 def test_fuzz_visitor_socket_frames(world, wire, no_rate_limits):
@@ -374,7 +395,8 @@ def test_fuzz_visitor_socket_frames(world, wire, no_rate_limits):
     frames = st.one_of(
         st.builds(_encode, st.builds(lambda kind, rest: {"type": kind, **rest}, st.sampled_from(FRAME_TYPES),
                                      st.dictionaries(st.sampled_from(["message", "name", "conversation_id", "to",
-                                                                      "last_seq", "file", "client_message_id"]),
+                                                                      "last_seq", "file", "client_message_id",
+                                                                      "page_url"]),
                                                      st.one_of(texts, json_values), max_size=3)),
                   st.sampled_from(["escaped", "raw"])),
         st.builds(_encode, json_values, st.just("escaped")),

@@ -31,6 +31,7 @@ bp = surface.blueprint
 
 # Route modules register on `surface` when imported.
 from chalicelib.surfaces.console import (  # noqa: E402,F401
+    activity,
     admin,
     agents,
     analysis,

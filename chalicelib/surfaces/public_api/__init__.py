@@ -25,7 +25,10 @@ CODES = {
     "FILE_TOO_LARGE": "FILE-001",
     "INVALID_FILE_TYPE": "FILE-002",
     "SERVER_ERROR": "SRV-001",
+    "SERVICE_UNAVAILABLE": "SRV-002",
 }
+# 003 lists 413 Payload Too Large: its file routes answer a file over the limit with it (000 says 400).
+STATUSES = {"FILE_TOO_LARGE": 413}
 
 # Generic messages per code in the workspace languages; the specific English text stays in message_en.
 TRANSLATIONS = {
@@ -37,6 +40,7 @@ TRANSLATIONS = {
         "CONFLICT": "Manba holati ziddiyatli",
         "RATE_LIMITED": "Juda ko'p so'rovlar",
         "SERVER_ERROR": "Ichki server xatosi",
+        "SERVICE_UNAVAILABLE": "Xizmat band, birozdan keyin qayta urinib ko'ring",
     },
     "ru": {
         "UNAUTHORIZED": "Требуется авторизация или неверный API-ключ",
@@ -46,24 +50,30 @@ TRANSLATIONS = {
         "CONFLICT": "Конфликт состояния ресурса",
         "RATE_LIMITED": "Слишком много запросов",
         "SERVER_ERROR": "Внутренняя ошибка сервера",
+        "SERVICE_UNAVAILABLE": "Сервис перегружен, повторите попытку позже",
     },
 }
 
 
-def workspace_language(call: Call) -> str:
+def workspace_language(call: Call, error: DomainError) -> str:
     site_id = getattr(call.principal, "site_id", None)
-    return sites.language(site_id) if site_id else "en"  # a read on error paths only
+    if not site_id or error.status == 503:
+        return "en"  # no workspace, or DynamoDB is busy: no read on the way out
+    try:
+        return sites.language(site_id)  # a read on error paths only
+    except Exception:  # the error being answered matters more than its translation
+        return "en"
 
 
 def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
-    language = workspace_language(call)
-    return error.status, {
+    language = workspace_language(call, error)
+    return STATUSES.get(error.code, error.status), {
         "error": {
             "code": CODES.get(error.code, error.code),
             "message": TRANSLATIONS.get(language, {}).get(error.code, error.message),
             "message_en": error.message,
             "details": error.details,
-            "request_id": f"req_{call.request_id}",
+            "request_id": call.request_id,  # = the X-Request-Id header and the logs' request_id
         }
     }
 
@@ -71,4 +81,4 @@ def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
 surface = Surface(__name__, render_error)
 bp = surface.blueprint
 
-from chalicelib.surfaces.public_api import agents, files, webhooks, widget  # noqa: E402,F401
+from chalicelib.surfaces.public_api import agents, analytics, automation, chats, files, webhooks, widget  # noqa: E402,F401
