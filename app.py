@@ -3,12 +3,12 @@
 No logic lives here; see chalicelib/ (DESIGN: surfaces -> domain -> store).
 """
 from chalice import Chalice
-from chalice.app import SQSEvent, WebsocketEvent
+from chalice.app import DynamoDBEvent, SQSEvent, WebsocketEvent
 
 from chalicelib import dispatch, middleware
 from chalicelib.realtime import entrypoints as realtime
 from chalicelib.realtime import install as install_realtime
-from chalicelib.resources import queue_spec
+from chalicelib.resources import OUTBOX_STREAM, queue_spec
 from chalicelib.settings import get_settings
 from chalicelib.surfaces import assistant, console, customer_flow, public_api, visitor_chat
 from chalicelib.surfaces.health import bp as health_surface
@@ -54,6 +54,14 @@ def ws_disconnect(event: WebsocketEvent) -> dict:
 @app.on_sqs_message(queue=settings.queue_name("events"), batch_size=queue_spec("events").batch_size)
 def process_events(event: SQSEvent) -> dict:
     return events_worker.handle_batch(event.to_dict(), event.context)
+
+
+# The transactional outbox: events committed with their change reach the same deferred listeners from the
+# chats table's stream. infra/ sets the mapping's stream ARN, partial failures, retries and on-failure queue.
+@app.on_dynamodb_record(stream_arn=settings.outbox_stream_arn, batch_size=OUTBOX_STREAM.batch_size,
+                        starting_position="TRIM_HORIZON")
+def process_outbox(event: DynamoDBEvent) -> dict:
+    return events_worker.handle_stream_batch(event.to_dict(), event.context)
 
 
 @app.on_sqs_message(queue=settings.queue_name("analysis"), batch_size=queue_spec("analysis").batch_size)

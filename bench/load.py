@@ -39,6 +39,7 @@ from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = "site_demo"
+OPEN_TIMEOUT = 60  # seconds: under load the local stack's handshakes queue behind its moto
 LOCAL_ONLY_PASSWORD = "load-demo-admin-password"  # LOCAL ONLY: the throwaway stack this tool starts
 
 
@@ -115,7 +116,8 @@ class Run:
         for i in range(self.args.agents):
             listener = Listener(f"agent-{i}")
             self.listeners.append(listener)
-            ws = await connect(self.ws_base + urlencode({"site_id": SITE, "role": "support", "token": login["token"]}))
+            ws = await connect(self.ws_base + urlencode({"site_id": SITE, "role": "support", "token": login["token"]}),
+                               open_timeout=OPEN_TIMEOUT)
             tasks.append(asyncio.create_task(self._hold(ws, listener)))
         return tasks
 
@@ -124,6 +126,7 @@ class Run:
             await listen(ws, listener, self.stop)
 
     async def visitor(self, n: int) -> None:
+        await asyncio.sleep(n * self.args.ramp_ms / 1000)  # visitors arrive one after another, not all at once
         visitor_id = f"v_load_{uuid.uuid4().hex[:10]}"
         session = await self.http.post("/api/v1/visitors", {"site_id": SITE, "visitor_id": visitor_id,
                                                             "name": f"Load {n}"})
@@ -135,7 +138,7 @@ class Run:
         self.listeners.append(listener)
         query = self.ws_base + urlencode({"site_id": SITE, "role": "visitor", "token": token, "visitor_id": visitor_id})
         drops = n < self.args.visitors * self.args.reconnect_share
-        ws = await connect(query)
+        ws = await connect(query, open_timeout=OPEN_TIMEOUT)
         reader = asyncio.create_task(listen(ws, listener, self.stop))
         for i in range(self.args.messages):
             if drops and i == self.args.messages // 2:
@@ -149,7 +152,7 @@ class Run:
                 **{"X-Visitor-Token": token, "Idempotency-Key": f"{visitor_id}-{i}"})
             self.sent.append(Sent(conversation_id, int(message["seq"]), started))
             if drops and i == self.args.messages // 2 + 1:  # back online: reconnect and resync
-                ws = await connect(query)
+                ws = await connect(query, open_timeout=OPEN_TIMEOUT)
                 reader = asyncio.create_task(listen(ws, listener, self.stop))
                 await ws.send(json.dumps({"type": "get_state", "conversation_id": conversation_id,
                                           "last_seq": listener.last_seq(conversation_id)}))
@@ -226,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reconnect-share", type=float, default=0.2, help="share of visitors whose socket drops")
     parser.add_argument("--think-ms", type=float, default=20.0, help="a visitor's pause between messages, at most")
     parser.add_argument("--settle-seconds", type=float, default=20.0)
+    parser.add_argument("--ramp-ms", type=float, default=50.0, help="delay between two visitors' arrivals")
     parser.add_argument("--base", help="a running stack (else this tool starts its own, rate limits off)")
     parser.add_argument("--admin-password", default=LOCAL_ONLY_PASSWORD)
     args = parser.parse_args(argv)

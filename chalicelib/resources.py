@@ -54,6 +54,22 @@ def queue_spec(name: str, extra: tuple[QueueSpec, ...] = ()) -> QueueSpec:
 
 
 @dataclass(frozen=True)
+class StreamSpec:
+    """A DynamoDB table's stream consumed by a Lambda: its event source mapping and on-failure queue."""
+
+    batch_size: int
+    max_retries: int  # retries of a failing batch (bisected on error) before the on-failure queue gets it
+    consumer_timeout: int  # the consuming Lambda's timeout, seconds
+    failure_queue: str  # logical name of the on-failure destination; physical: settings.queue_name(...)
+    failure_retention_seconds: int = 14 * 24 * 3600
+
+
+# The chats table's stream: events committed as outbox items (store/outbox.py), consumed by app.py's
+# process_outbox. The on-failure queue holds where a failed batch is on the stream (24 h retention).
+OUTBOX_STREAM = StreamSpec(batch_size=100, max_retries=5, consumer_timeout=30, failure_queue="outbox-failures")
+
+
+@dataclass(frozen=True)
 class BucketSpec:
     # Uploads that were never confirmed are removed after this many days.
     unconfirmed_prefix: str = "uploads/pending/"

@@ -134,10 +134,20 @@ class Settings:
     # suspension reaches the entry points that use the cache at most this late (0-60 s).
     site_status_cache_seconds: int = 30
     assistant: AssistantSettings = field(default_factory=AssistantSettings)
+    # The chats table's stream (the outbox), PARLEY_CHATS_STREAM_ARN: infra/ sets it. See outbox_stream_arn.
+    chats_stream_arn: str | None = None
 
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    @property
+    def outbox_stream_arn(self) -> str:
+        """The stream app.py's outbox consumer reads. `chalice package` imports app.py without the
+        variable, so infra/ also sets the mapping's Stream itself; the local stack's stream pump
+        finds the stream by the table name in this ARN."""
+        return self.chats_stream_arn or \
+            f"arn:aws:dynamodb:{self.region}:000000000000:table/{self.chats_table}/stream/local"
 
     def queue_name(self, short_name: str) -> str:
         """Physical SQS queue name for a logical queue ("analysis" -> "parley-local-analysis")."""
@@ -270,6 +280,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         site_status_cache_seconds=site_status_cache_seconds,
         assistant=_assistant(env),
+        chats_stream_arn=env.get("PARLEY_CHATS_STREAM_ARN") or None,
     )
 
 

@@ -4,6 +4,7 @@ a least-privilege role, and alarms. Tables and queues come from the same definit
 app and the local stack use (PynamoDB models, chalicelib/resources.py)."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ CONSUMERS = {"ProcessEvents": "events", "AnalyseMessages": "analysis", "ProcessM
 WEBSOCKET_FUNCTIONS = ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect")
 API_FUNCTION = "APIHandler"
 MEDIA_FUNCTION = "ProcessMedia"  # the thumbnail worker: the only function with the media layer (Pillow)
+OUTBOX_FUNCTION = "ProcessOutbox"  # the chats table's stream consumer (the transactional outbox)
 REST_API_NAME = "parley"  # Chalice names the REST API after the app
 
 
@@ -50,6 +52,7 @@ def table_from_model(scope: Construct, construct_id: str, model: Any, name: str,
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
             point_in_time_recovery_enabled=True),
         time_to_live_attribute=schema["ttl_attribute"],
+        stream=dynamodb.StreamViewType[schema["stream_view_type"]] if schema.get("stream_view_type") else None,
         deletion_protection=prod,
         encryption=dynamodb.TableEncryption.AWS_MANAGED,
         removal_policy=RemovalPolicy.RETAIN if prod else RemovalPolicy.DESTROY,
@@ -70,7 +73,7 @@ class ParleyStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         from bytecode import PrecompiledChalice
 
-        from chalicelib.resources import FILES_BUCKET, QUEUES
+        from chalicelib.resources import FILES_BUCKET, OUTBOX_STREAM, QUEUES
         from chalicelib.store.models import ChatItem, ConnectionItem
 
         prod = stage == "prod"
@@ -106,6 +109,11 @@ class ParleyStack(Stack):
                 encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
                 dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=spec.max_receive_count, queue=dlq),
             )
+        # The outbox stream's on-failure destination: where a batch whose retries ran out is on the stream.
+        self.outbox_failures = sqs.Queue(
+            self, "OutboxFailuresQueue", queue_name=f"{prefix}{OUTBOX_STREAM.failure_queue}",
+            retention_period=Duration.seconds(OUTBOX_STREAM.failure_retention_seconds),
+            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
         self.signing_secret = secretsmanager.Secret(
             self, "SigningSecret", description="Parley's master secret: token signing and webhook secret keys",
             generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64,
@@ -120,6 +128,7 @@ class ParleyStack(Stack):
         environment = {
             "PARLEY_STAGE": stage,
             "PARLEY_CHATS_TABLE": self.tables["chats"].table_name,
+            "PARLEY_CHATS_STREAM_ARN": self.tables["chats"].table_stream_arn,
             "PARLEY_CONNECTIONS_TABLE": self.tables["connections"].table_name,
             "PARLEY_FILES_BUCKET": self.bucket.bucket_name,
             "PARLEY_QUEUE_PREFIX": prefix,
@@ -156,8 +165,32 @@ class ParleyStack(Stack):
         # Chalice's per-function `layers`: the construct passes stage_config as flat parameters (no
         # `lambda_functions`), and the layer's ARN exists only here, so it is set on the generated function.
         self.chalice.get_resource(MEDIA_FUNCTION).add_property_override("Layers", [self.media_layer.layer_version_arn])
+        self._map_outbox_stream()
         self._grant(bedrock_model_id)
         self._alarms()
+
+    def _map_outbox_stream(self) -> None:
+        """Chalice generates the stream's event source from app.py with the ARN `chalice package` saw (no
+        table then): the table's stream is set here, with what Chalice does not set: partial batch failures,
+        bisect on error, bounded retries, the on-failure queue, and a filter so that only new outbox items
+        invoke the function (every other write of the table is on the stream too)."""
+        from chalicelib.resources import OUTBOX_STREAM
+        from chalicelib.store.models import OUTBOX_KIND
+
+        function = self.chalice.get_resource(OUTBOX_FUNCTION)
+        source = f"Events.{OUTBOX_FUNCTION}DynamodbEventSource.Properties"
+        only_new_outbox_items = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": [OUTBOX_KIND]}}}}
+        for name, value in {
+            "Stream": self.tables["chats"].table_stream_arn,
+            "StartingPosition": "TRIM_HORIZON",
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "BisectBatchOnFunctionError": True,
+            "MaximumRetryAttempts": OUTBOX_STREAM.max_retries,
+            "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": self.outbox_failures.queue_arn}},
+            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(only_new_outbox_items)}]},
+        }.items():
+            function.add_property_override(f"{source}.{name}", value)
+        function.add_property_override("Timeout", OUTBOX_STREAM.consumer_timeout)
 
     def _grant(self, bedrock_model_id: str | None) -> None:
         """Only the actions the code calls, only on this stack's resources."""
@@ -171,7 +204,12 @@ class ParleyStack(Stack):
         # HeadObject on a missing key answers 404 only with ListBucket (403 otherwise): confirm needs the 404.
         self.role.add_to_policy(iam.PolicyStatement(sid="FilesList", actions=["s3:ListBucket"],
                                                     resources=[self.bucket.bucket_arn]))
-        every_queue = [q.queue_arn for q in (*self.queues.values(), *self.dead_letter_queues.values())]
+        every_queue = [q.queue_arn for q in (*self.queues.values(), *self.dead_letter_queues.values(),
+                                             self.outbox_failures)]
+        # Lambda's poller reads the outbox stream with the function's role.
+        self.role.add_to_policy(iam.PolicyStatement(sid="OutboxStream", actions=[
+            "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+            resources=[f"{self.tables['chats'].table_arn}/stream/*"]))
         self.role.add_to_policy(iam.PolicyStatement(sid="QueuesSend", actions=[
             "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"], resources=every_queue))
         self.role.add_to_policy(iam.PolicyStatement(sid="QueuesConsume", actions=[
@@ -205,7 +243,9 @@ class ParleyStack(Stack):
         for name, dlq in self.dead_letter_queues.items():
             self._alarm(f"{name.title()}DlqNotEmpty", f"messages in the {name} DLQ",
                         dlq.metric_approximate_number_of_messages_visible(period=five_minutes))
-        for logical in (API_FUNCTION, *WEBSOCKET_FUNCTIONS, *CONSUMERS):
+        self._alarm("OutboxFailuresNotEmpty", "outbox stream batches whose retries ran out",
+                    self.outbox_failures.metric_approximate_number_of_messages_visible(period=five_minutes))
+        for logical in (API_FUNCTION, *WEBSOCKET_FUNCTIONS, *CONSUMERS, OUTBOX_FUNCTION):
             function_name = self.chalice.get_resource(logical).ref
             for metric_name in ("Errors", "Throttles"):
                 self._alarm(f"{logical}{metric_name}", f"{logical} {metric_name.lower()}",

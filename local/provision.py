@@ -6,7 +6,7 @@ from typing import Iterable
 
 import boto3
 
-from chalicelib.resources import FILES_BUCKET, QUEUES, QueueSpec
+from chalicelib.resources import FILES_BUCKET, OUTBOX_STREAM, QUEUES, QueueSpec
 from chalicelib.settings import Settings
 from chalicelib.store.tables import create_tables
 
@@ -55,7 +55,17 @@ def create_bucket(settings: Settings) -> None:
     )
 
 
+def create_failure_queue(settings: Settings) -> str:
+    """The outbox stream's on-failure destination (no consumer: an operator reads it)."""
+    return boto3.client("sqs").create_queue(
+        QueueName=settings.queue_name(OUTBOX_STREAM.failure_queue),
+        Attributes={"MessageRetentionPeriod": str(OUTBOX_STREAM.failure_retention_seconds)},
+    )["QueueUrl"]
+
+
 def provision(settings: Settings, extra_queues: Iterable[QueueSpec] = ()) -> dict[str, str]:
     create_tables()
     create_bucket(settings)
-    return create_queues(settings, tuple(QUEUES) + tuple(extra_queues))
+    urls = create_queues(settings, tuple(QUEUES) + tuple(extra_queues))
+    urls[settings.queue_name(OUTBOX_STREAM.failure_queue)] = create_failure_queue(settings)
+    return urls

@@ -148,7 +148,7 @@ def run(options: StackOptions) -> int:
     demo_url = f"http://{host}:{demo_sock.getsockname()[1]}"
     os.environ["PARLEY_WS_MANAGEMENT_ENDPOINT"] = url
 
-    gateway = pump = None
+    gateway = pump = streams = None
     try:
         app = importlib.import_module("app").app
         from chalicelib.settings import get_settings
@@ -177,6 +177,12 @@ def run(options: StackOptions) -> int:
         )
         pump = SqsPump(app, region=settings.region)
         pump.start()
+        from chalicelib.resources import OUTBOX_STREAM
+        from local.stream_pump import StreamPump
+
+        streams = StreamPump(app, region=settings.region, spec=OUTBOX_STREAM,
+                             checkpoints=options.data_dir / "stream-checkpoints.json" if options.data_dir else None)
+        streams.start()
 
         def ready() -> None:
             print(_banner(url, demo_url, aws.endpoint, options, demo, started), flush=True)
@@ -191,6 +197,8 @@ def run(options: StackOptions) -> int:
     finally:
         if pump:
             pump.stop()
+        if streams:
+            streams.stop()
         if gateway:
             gateway.close()
         aws.stop()  # final snapshot

@@ -3,10 +3,11 @@
 Two kinds:
 - immediate listeners run in the request that raised the event (realtime
   pushes: the user is waiting for them);
-- deferred listeners run from the `events` SQS queue (notifications, webhooks,
-  analysis), so a send stays within its DynamoDB budget and a slow listener
-  never slows a request. Deferred delivery is at least once: listeners are
-  idempotent on the event id.
+- deferred listeners (notifications, webhooks, analysis) run in the events worker, so a
+  slow listener never slows a request: from the chats table's stream for an event its
+  change committed as an outbox item (`event.outboxed`, store/outbox.py: nothing is lost
+  when the process dies after the commit), from the `events` SQS queue for the others.
+  Deferred delivery is at least once: listeners are idempotent on the event id.
 
 Nothing subscribes on import: app.py calls `install()` (the deferred listeners here) and
 `chalicelib.realtime.install()` (the fan-out), once and explicitly.
@@ -43,7 +44,8 @@ def install() -> None:
 
 
 def publish(events: Iterable[Event]) -> None:
-    """Run immediate listeners now; queue the events that have deferred listeners."""
+    """Run immediate listeners now; queue the events that have deferred listeners, unless their
+    change's transaction committed them (outboxed: the stream hands them to the events worker)."""
     queued = []
     for event in events:
         for listener in _immediate.get(event.name, []):
@@ -51,7 +53,7 @@ def publish(events: Iterable[Event]) -> None:
                 listener(event)
             except Exception:  # a push that fails must not undo a committed write
                 logger.exception("immediate listener failed", extra={"event": event.name, "event_id": event.id})
-        if event.name in _deferred:
+        if event.name in _deferred and not event.outboxed:
             queued.append(event)
     if queued:
         from chalicelib.integrations import queues
@@ -82,6 +84,7 @@ def _park(events: list[Event], bodies: list[str]) -> None:
 
 
 def run_deferred(event: Event) -> None:
-    """Called by the events worker for one queued event. Raises so SQS retries it."""
+    """Called by the events worker for one queued or outboxed event. Raises so SQS (or the stream's
+    mapping) retries it."""
     for listener in _deferred.get(event.name, []):
         listener(event)

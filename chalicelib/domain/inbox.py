@@ -42,11 +42,12 @@ def open_conversation(principal: Principal, site_id: str, visitor_id: str, mode:
         visitor_name=visitor.name, status="active", mode=mode, created_at=at, updated_at=at, title=title,
         customer_session_hash=customer_session_hash,
     )
-    store.create(conversation, analytics.conversation_created(site_id, at))
-    return Outcome(conversation, [ev.Event(ev.CONVERSATION_CREATED, site_id, {
+    created = ev.Event(ev.CONVERSATION_CREATED, site_id, {
         "conversation": conversation_view_payload(conversation),
         "visitor": {"id": visitor.visitor_id, "name": visitor.name},
-    }, conversation.conversation_id)])
+    }, conversation.conversation_id, outboxed=True)
+    store.create(conversation, analytics.conversation_created(site_id, at), outbox=[created])
+    return Outcome(conversation, [created])
 
 
 def current_for_visitor(site_id: str, visitor_id: str) -> Conversation | None:
@@ -84,20 +85,21 @@ def assign(principal: Principal, conversation_id: str, agent_id: str) -> Outcome
     if agent is None or conversation.site_id not in agent.site_ids:
         raise ValidationFailed("agent_id must name an agent of this conversation's site", {"field": "agent_id"})
     at = now()
+    updated = replace(conversation, assigned_agent_id=agent.agent_id, assigned_agent_name=agent.username,
+                      assigned_at=at, updated_at=at)
+    assigned = ev.Event(ev.CONVERSATION_ASSIGNED, conversation.site_id, {
+        "conversation": conversation_view_payload(updated),
+        "agent": {"id": agent.agent_id, "username": agent.username, "name": agent.display_name},
+        "previous_agent_id": conversation.assigned_agent_id,
+    }, conversation_id, outboxed=True)
     try:
         store.assign(conversation, agent.agent_id, agent.username, at,
-                     analytics.conversation_assigned(conversation.site_id, agent.agent_id, at))
+                     analytics.conversation_assigned(conversation.site_id, agent.agent_id, at), outbox=[assigned])
     except ConditionFailed as failed:
         if failed.involves(store.conversation_key(conversation_id)):
             raise Conflict("The conversation was assigned or closed by someone else meanwhile") from None
         raise
-    updated = replace(conversation, assigned_agent_id=agent.agent_id, assigned_agent_name=agent.username,
-                      assigned_at=at, updated_at=at)
-    return Outcome(updated, [ev.Event(ev.CONVERSATION_ASSIGNED, conversation.site_id, {
-        "conversation": conversation_view_payload(updated),
-        "agent": {"id": agent.agent_id, "username": agent.username, "name": agent.display_name},
-        "previous_agent_id": conversation.assigned_agent_id,
-    }, conversation_id)])
+    return Outcome(updated, [assigned])
 
 
 def close(principal: Principal, conversation_id: str, resolution: str | None) -> Outcome:
@@ -105,19 +107,20 @@ def close(principal: Principal, conversation_id: str, resolution: str | None) ->
     conversation = load(principal, conversation_id, consistent=True)
     check_close(conversation)
     at = now()
+    updated = replace(conversation, status="closed", mode="closed", closed_at=at, closed_by=principal.id,
+                      resolution=resolution or conversation.resolution, updated_at=at)
+    closed = ev.Event(ev.CONVERSATION_CLOSED, conversation.site_id, {
+        "conversation": conversation_view_payload(updated), "closed_by": principal.id, "resolution": resolution,
+    }, conversation_id, outboxed=True)
     try:
         store.close(conversation, principal.id, resolution, at, analytics.conversation_closed(
             conversation.site_id, conversation.assigned_agent_id, at, (at - conversation.created_at).total_seconds(),
-            conversation.handoffs))
+            conversation.handoffs), outbox=[closed])
     except ConditionFailed as failed:
         if failed.involves(store.conversation_key(conversation_id)):
             raise Conflict("Conversation is already closed") from None
         raise
-    updated = replace(conversation, status="closed", mode="closed", closed_at=at, closed_by=principal.id,
-                      resolution=resolution or conversation.resolution, updated_at=at)
-    return Outcome(updated, [ev.Event(ev.CONVERSATION_CLOSED, conversation.site_id, {
-        "conversation": conversation_view_payload(updated), "closed_by": principal.id, "resolution": resolution,
-    }, conversation_id)])
+    return Outcome(updated, [closed])
 
 
 def rate(principal: Principal, conversation_id: str, rating: int, comment: str | None) -> Outcome:
@@ -127,16 +130,17 @@ def rate(principal: Principal, conversation_id: str, rating: int, comment: str |
     conversation = load(principal, conversation_id)
     check_rate(conversation)
     at = now()
+    rated = ev.Event(ev.CONVERSATION_RATED, conversation.site_id, {
+        "conversation": conversation_view_payload(conversation), "rating": rating, "comment": comment,
+    }, conversation_id, outboxed=True)
     try:
         store.rate(conversation, rating, comment, analytics.conversation_rated(
-            conversation.site_id, conversation.assigned_agent_id, rating, at))
+            conversation.site_id, conversation.assigned_agent_id, rating, at), outbox=[rated])
     except ConditionFailed as failed:
         if store.conversation_key(conversation_id) in failed.keys:
             raise Conflict("Conversation was already rated") from None
         raise
-    return Outcome(conversation, [ev.Event(ev.CONVERSATION_RATED, conversation.site_id, {
-        "conversation": conversation_view_payload(conversation), "rating": rating, "comment": comment,
-    }, conversation_id)])
+    return Outcome(conversation, [rated])
 
 
 def typing(principal: Principal, conversation_id: str, is_typing: bool, name: str | None) -> Outcome:

@@ -166,11 +166,16 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
         first_response = sender_type == "support" and conversation.first_response_at is None
         started = conversation.first_visitor_message_at or conversation.created_at
         response_seconds = (at - started).total_seconds() if first_response else None
+        updated = _after_send(conversation, message)
+        # Committed with the message (the outbox): its deferred work happens if and only if the send did.
+        created = ev.Event(ev.MESSAGE_CREATED, conversation.site_id, {
+            "conversation": conversation_view_payload(updated), "message": message_payload(message),
+        }, conversation_id, outboxed=True)
         try:
             store.append(conversation, message, idempotency_key=key, first_visitor_message=first_visitor,
                          first_response=first_response,
                          stats=analytics.message_sent(conversation.site_id, sender_type, sender_id, at,
-                                                      response_seconds), attachment=attachment)
+                                                      response_seconds), attachment=attachment, outbox=[created])
         except ConditionFailed as failed:
             if key is not None and store.idempotency_record_key(conversation_id, key) in failed.keys:
                 original = store.by_idempotency_key(conversation_id, key)
@@ -186,10 +191,7 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
                 raise ValidationFailed("that file was deleted or sent in another conversation",
                                        {"field": "file_id"}) from None
             raise
-        updated = _after_send(conversation, message)
-        return Sent(message, updated, events=[ev.Event(ev.MESSAGE_CREATED, conversation.site_id, {
-            "conversation": conversation_view_payload(updated), "message": message_payload(message),
-        }, conversation_id)])
+        return Sent(message, updated, events=[created])
     raise Conflict("The conversation is busy; try again")
 
 

@@ -58,13 +58,19 @@ class Event:
     # Time first (milliseconds, hex), so ids sort by when they happened (webhook delivery logs).
     id: str = field(default_factory=lambda: f"evt_{time.time_ns() // 1_000_000:012x}{uuid.uuid4().hex[:16]}")
     occurred_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    # True when the change's own transaction committed the event as an outbox item (store/outbox.py):
+    # the chats table's stream runs its deferred listeners, so publish does not queue it. The
+    # request's bookkeeping, not part of the event: to_dict leaves it out.
+    outboxed: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.name not in CATALOGUE:
             raise ValueError(f"unknown event {self.name!r}: add it to chalicelib/model/events.py")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["outboxed"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Event":

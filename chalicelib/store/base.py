@@ -28,7 +28,9 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.model.events import Event
 from chalicelib.settings import get_settings
+from chalicelib.store import outbox
 
 Key = tuple[str, str]  # (pk, sk): every Parley table is keyed on those two attributes
 
@@ -126,6 +128,12 @@ class Transaction(TransactWrite):
                return_values: Optional[str] = None, *, add_version_condition: bool = True) -> None:
         super().update(model, actions, condition, return_values, add_version_condition=add_version_condition)
         self._keys["update"].append(key_of(model))
+
+    def outbox(self, events: Iterable[Event]) -> None:
+        """Commit each event with this transaction (the transactional outbox, store/outbox.py): one Put
+        each in the same TransactWriteItems, so an event exists if and only if its change does."""
+        for event in events:
+            self.save(outbox.item_of(event))
 
     def sent_keys(self) -> list[Key]:
         """The items' keys in the order DynamoDB receives them (and answers reasons in)."""

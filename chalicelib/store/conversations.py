@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from chalicelib.model.analytics import StatsKey
 from chalicelib.model.conversations import Conversation, Message
+from chalicelib.model.events import Event
 from chalicelib.model.files import StoredFile
 from chalicelib.store import files
 from chalicelib.store.base import Key, Transaction, transaction, update_if
@@ -132,8 +133,9 @@ StatsChanges = Iterable[tuple[StatsKey, dict[str, Any]]]
 
 # -- conversations ------------------------------------------------------------------------------
 
-def create(conversation: Conversation, stats: StatsChanges) -> None:
-    """1 TransactWriteItems: the conversation, its lists' totals, the visitor's count, the day's stats."""
+def create(conversation: Conversation, stats: StatsChanges, outbox: Iterable[Event] = ()) -> None:
+    """1 TransactWriteItems: the conversation, its lists' totals, the visitor's count, the day's stats,
+    and `outbox`'s events (committed with it: store/outbox.py)."""
     c = conversation
     activity = _activity(c.updated_at, c.conversation_id)
     item = ConversationItem(
@@ -151,6 +153,7 @@ def create(conversation: Conversation, stats: StatsChanges) -> None:
                   actions=[VisitorItem.total_conversations.add(1)], condition=VisitorItem.pk.exists())
         for key, increments in stats:
             _stats(tx, key, increments)
+        tx.outbox(outbox)
 
 
 def get(conversation_id: str, consistent: bool = False) -> Conversation | None:
@@ -199,10 +202,10 @@ def window(conversation_id: str, *, before: int | None, after: int | None, limit
 
 def append(conversation: Conversation, message: Message, *, idempotency_key: str | None,
            first_visitor_message: bool, first_response: bool, stats: StatsChanges,
-           attachment: StoredFile | None = None) -> None:
+           attachment: StoredFile | None = None, outbox: Iterable[Event] = ()) -> None:
     """1 TransactWriteItems: the message, the conversation (conditional on its seq), the idempotency
-    key, the visitor's last-message fields, the day's stats, and the attached file (which must
-    still be ready and free or this conversation's).
+    key, the visitor's last-message fields, the day's stats, the attached file (which must
+    still be ready and free or this conversation's), and `outbox`'s events (store/outbox.py).
 
     ConditionFailed names `conversation_key` or `message_key` (another write moved the sequence:
     read again), `idempotency_record_key` (the key was used) or files.file_key (the file was
@@ -248,6 +251,7 @@ def append(conversation: Conversation, message: Message, *, idempotency_key: str
             _stats(tx, key, increments)
         if attachment is not None:
             files.attach_to_message(tx, attachment, c.conversation_id, m.seq)
+        tx.outbox(outbox)
 
 
 def by_idempotency_key(conversation_id: str, key: str) -> Message | None:
@@ -326,9 +330,10 @@ def for_visitor(site_id: str, visitor_id: str, limit: int = 50) -> list[Conversa
     return [conversation_of(i) for i in items if isinstance(i, ConversationItem)]
 
 
-def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datetime, stats: StatsChanges) -> None:
+def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datetime, stats: StatsChanges,
+           outbox: Iterable[Event] = ()) -> None:
     """1 TransactWriteItems: the conversation (only if its assignee is still the one read, and it
-    is active), both agents' counts, the site's count of open assigned conversations.
+    is active), both agents' counts, the site's count of open assigned conversations, `outbox`'s events.
     ConditionFailed involving `conversation_key` when it moved."""
     c = conversation
     activity = _activity(at, c.conversation_id)
@@ -356,12 +361,13 @@ def assign(conversation: Conversation, agent_id: str, agent_name: str, at: datet
             _count(tx, c.site_id, "assigned", 1)
         for key, increments in stats:
             _stats(tx, key, increments)
+        tx.outbox(outbox)
 
 
 def close(conversation: Conversation, closed_by: str, resolution: str | None, at: datetime,
-          stats: StatsChanges) -> None:
+          stats: StatsChanges, outbox: Iterable[Event] = ()) -> None:
     """1 TransactWriteItems: the conversation (only while active), list totals, the assignee's counts,
-    the day's stats. ConditionFailed involving `conversation_key` when it was closed meanwhile."""
+    the day's stats, `outbox`'s events. ConditionFailed involving `conversation_key` when it was closed meanwhile."""
     c = conversation
     activity = _activity(at, c.conversation_id)
     actions = [
@@ -385,6 +391,7 @@ def close(conversation: Conversation, closed_by: str, resolution: str | None, at
             _count(tx, c.site_id, "assigned", -1)
         for key, increments in stats:
             _stats(tx, key, increments)
+        tx.outbox(outbox)
 
 
 def unread_after(conversation_id: str, after_seq: int, limit: int = 1000) -> tuple[Conversation | None, list[Message]]:
@@ -427,8 +434,10 @@ def mark_delivered(conversation_id: str, side: str, seq: int) -> None:
               ConversationItem.pk.exists() & (marker.does_not_exist() | (marker < seq)))
 
 
-def rate(conversation: Conversation, rating: int, comment: str | None, stats: StatsChanges) -> None:
-    """1 TransactWriteItems. ConditionFailed naming `conversation_key` when it was already rated."""
+def rate(conversation: Conversation, rating: int, comment: str | None, stats: StatsChanges,
+         outbox: Iterable[Event] = ()) -> None:
+    """1 TransactWriteItems (with `outbox`'s events). ConditionFailed naming `conversation_key` when it
+    was already rated."""
     actions = [ConversationItem.rating.set(rating)]
     if comment:
         actions.append(ConversationItem.rating_comment.set(comment))
@@ -437,6 +446,7 @@ def rate(conversation: Conversation, rating: int, comment: str | None, stats: St
                   condition=ConversationItem.rating.does_not_exist())
         for key, increments in stats:
             _stats(tx, key, increments)
+        tx.outbox(outbox)
 
 
 def dashboard_counters(site_id: str, counters: list[StatsKey]) -> tuple[list[dict[str, float]], int]:

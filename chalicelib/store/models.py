@@ -53,6 +53,10 @@ Table `chats` (single-table design; `kind` says what an item is)
   -- seed 003 automation (store/automation.py) --
   trigger           TRIGGERS#<site_id>     TRIGGER#<id>         -      (a site's triggers: one Query)
   trigger fired     FIRED#<site>#<visitor> <day>#<trigger_id>   -      (once per visitor, trigger and day; TTL)
+  -- the transactional outbox (store/outbox.py) --
+  outbox event      OUTBOX#<event_id>      OUTBOX               -      (an event committed with its change; the
+                                                                table's stream (NEW_IMAGE) hands it to the
+                                                                events worker; TTL 2 days)
   "A conversation and its first page" is one Query (the conversation sorts
   before its messages); a later page is a GetItem and a Query of seq range.
   "Agent + session" on every agent request is one BatchGetItem of two keys.
@@ -137,6 +141,7 @@ class ChatItem(Model):
     class Meta:
         table_name = _settings.chats_table
         region = _settings.region
+        stream_view_type = "NEW_IMAGE"  # the outbox's stream (store/outbox.py); infra/ and local/ enable it from here
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -744,6 +749,20 @@ class TriggerFiredItem(ChatItem, discriminator="automation_fired"):
     @staticmethod
     def key_of(site_id: str, visitor_id: str, day: str, trigger_id: str) -> tuple[str, str]:
         return f"FIRED#{site_id}#{visitor_id}", f"{day}#{trigger_id}"
+
+
+OUTBOX_KIND = "outbox"  # the deployed stream mapping's filter matches it (infra/parley_stack.py)
+
+
+class OutboxItem(ChatItem, discriminator=OUTBOX_KIND):
+    """A domain event committed in the transaction of the change that raised it (store/outbox.py)."""
+
+    event = JSONAttribute()
+    request_id = UnicodeAttribute(null=True)  # the request that committed it (observability.REQUEST_ID_ATTRIBUTE)
+
+    @staticmethod
+    def key(event_id: str) -> tuple[str, str]:
+        return f"OUTBOX#{event_id}", "OUTBOX"
 
 
 class _AudienceIndex(GlobalSecondaryIndex["ConnectionItem"]):

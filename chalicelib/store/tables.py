@@ -34,6 +34,7 @@ def table_schema(model: type[Model]) -> dict[str, Any]:
             for gsi in schema["global_secondary_indexes"]
         ],
         "ttl_attribute": ttl_attribute_name(model),
+        "stream_view_type": getattr(model.Meta, "stream_view_type", None),
     }
 
 
@@ -47,7 +48,23 @@ def create_tables() -> list[str]:
             created.append(model.Meta.table_name)
         else:
             add_missing_indexes(model)
+            enable_missing_stream(model)
     return created
+
+
+def enable_missing_stream(model: type[Model]) -> bool:
+    """UpdateTable to turn on the model's stream on a table that predates it (local data from an
+    older version). True when it did."""
+    view = getattr(model.Meta, "stream_view_type", None)
+    if view is None:
+        return False
+    client = clients.client("dynamodb", region=model.Meta.region)
+    table = client.describe_table(TableName=model.Meta.table_name)["Table"]
+    if (table.get("StreamSpecification") or {}).get("StreamEnabled"):
+        return False
+    client.update_table(TableName=model.Meta.table_name,
+                        StreamSpecification={"StreamEnabled": True, "StreamViewType": view})
+    return True
 
 
 def add_missing_indexes(model: type[Model]) -> list[str]:

@@ -22,6 +22,7 @@ from chalicelib.observability import (REQUEST_ID_ATTRIBUTE, bind_request_id, cur
                                       request_id_from, unbind_request_id)
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 Job = TypeVar("Job")
@@ -47,6 +48,48 @@ def process(raw_event: dict[str, Any], context: Any, *, queue: str, parse: Calla
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(event=raw_event, record_handler=handle, processor=processor, context=context)
+
+
+def process_stream(raw_event: dict[str, Any], context: Any, *, stream: str,
+                   parse: Callable[[dict[str, Any]], Job | None], run: Callable[[Job], None]) -> dict[str, Any]:
+    """Consume one DynamoDB Streams batch, the same way: `parse` turns a record (Lambda's shape) into a
+    job, or None for a change that is not one (skipped, not failed). Failures are reported by sequence
+    number; Lambda retries the shard from the lowest one (bisecting on error), then hands the batch to
+    the mapping's on-failure queue. A new image's REQUEST_ID_ATTRIBUTE (the request that wrote it) is
+    bound while its job runs, as a queued message's is. Returns {"batchItemFailures": [...]}."""
+    if not raw_event.get("Records"):
+        return {"batchItemFailures": []}
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    def handle(record: DynamoDBRecord) -> None:
+        raw = record.raw_event
+        change = raw.get("dynamodb") or {}
+        ids = {"stream": stream, "event_id": raw.get("eventID"), "sequence_number": change.get("SequenceNumber")}
+        try:
+            job = parse(raw)
+        except PARSE_ERRORS:
+            logger.warning("malformed stream record; Lambda retries it, then its on-failure queue takes it",
+                           extra=ids)
+            raise MalformedJob(f"malformed {stream} stream record ({ids['sequence_number']})") from None
+        if job is None:
+            return
+        written_by = ((change.get("NewImage") or {}).get(REQUEST_ID_ATTRIBUTE) or {}).get("S")
+        invocations = current_request_id()
+        if written_by:
+            bind_request_id(request_id_from(written_by))
+        try:
+            run(job)
+        except Exception:
+            logger.exception("stream record failed; Lambda will retry from it", extra=ids)
+            raise
+        finally:
+            if written_by and invocations:
+                bind_request_id(invocations)
+            elif written_by:
+                unbind_request_id()
+
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
     return process_partial_response(event=raw_event, record_handler=handle, processor=processor, context=context)
 
 

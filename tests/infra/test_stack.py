@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.resources import FILES_BUCKET, QUEUES
+from chalicelib.resources import FILES_BUCKET, OUTBOX_STREAM, QUEUES
 from chalicelib.store.models import ChatItem, ConnectionItem
 from chalicelib.store.tables import table_schema
 
@@ -75,6 +75,32 @@ def test_consumers_report_batch_item_failures_and_read_their_queue(dev):
         timeout = functions[logical]["Properties"]["Timeout"]
         spec = next(s for s in QUEUES if s.name == queue)
         assert timeout == spec.consumer_timeout and spec.visibility_timeout >= 6 * timeout
+
+
+def test_the_outbox_stream_reaches_its_consumer_with_partial_failures_retries_and_a_failure_queue(dev):
+    template, _ = dev
+    [chats] = [name for name, r in of_type(template, "AWS::DynamoDB::Table").items()
+               if r["Properties"]["TableName"].endswith("-chats")]
+    assert table(template, "-chats")["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert "StreamSpecification" not in table(template, "-connections")
+    function = of_type(template, "AWS::Serverless::Function")["ProcessOutbox"]["Properties"]
+    event = function["Events"]["ProcessOutboxDynamodbEventSource"]
+    assert event["Type"] == "DynamoDB"
+    props = event["Properties"]
+    assert props["Stream"] == {"Fn::GetAtt": [chats, "StreamArn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True and props["MaximumRetryAttempts"] == OUTBOX_STREAM.max_retries
+    assert props["StartingPosition"] == "TRIM_HORIZON" and props["BatchSize"] == OUTBOX_STREAM.batch_size
+    queues = {r["Properties"]["QueueName"]: name for name, r in of_type(template, "AWS::SQS::Queue").items()}
+    failures = queues[f"parley-dev-{OUTBOX_STREAM.failure_queue}"]
+    assert props["DestinationConfig"] == {"OnFailure": {"Type": "SQS", "Destination": {
+        "Fn::GetAtt": [failures, "Arn"]}}}
+    [pattern] = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["outbox"]}}}}
+    assert function["Timeout"] == OUTBOX_STREAM.consumer_timeout
+    assert function["Environment"]["Variables"]["PARLEY_CHATS_STREAM_ARN"] == {"Fn::GetAtt": [chats, "StreamArn"]}
+    reads = [s for s in _statements(template) if "dynamodb:GetRecords" in json.dumps(s["Action"])]
+    assert reads and all("/stream/*" in json.dumps(s["Resource"]) for s in reads)
 
 
 def test_the_websocket_api_has_the_three_routes(dev):
@@ -146,9 +172,9 @@ def test_alarms_watch_dlqs_functions_tables_and_the_api(dev):
     by_metric = {}
     for alarm in alarms:
         by_metric.setdefault((alarm["Namespace"], alarm["MetricName"]), []).append(alarm)
-    assert len(by_metric[("AWS/SQS", "ApproximateNumberOfMessagesVisible")]) == len(QUEUES)
-    # the API, the three WebSocket handlers and the six SQS consumers
-    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(by_metric[("AWS/Lambda", "Throttles")]) == 10
+    assert len(by_metric[("AWS/SQS", "ApproximateNumberOfMessagesVisible")]) == len(QUEUES) + 1  # + outbox failures
+    # the API, the three WebSocket handlers, the six SQS consumers and the outbox stream's
+    assert len(by_metric[("AWS/Lambda", "Errors")]) == len(by_metric[("AWS/Lambda", "Throttles")]) == 11
     assert len(by_metric[("AWS/DynamoDB", "ThrottledRequests")]) == 2
     assert len(by_metric[("AWS/ApiGateway", "5XXError")]) == 1
 

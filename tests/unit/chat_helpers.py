@@ -3,7 +3,9 @@ import boto3
 
 import app as app_module
 from chalicelib.settings import get_settings
+from chalicelib.store.outbox import event_of_stream_record
 from local import apigw, lambdas
+from local.stream_pump import StreamReader
 
 
 def visitor_token(world, visitor_id="v_1", site_id="site_a", name="John Doe"):
@@ -68,9 +70,38 @@ def drain_queue(short_name, handler, max_rounds=5):
     return handled
 
 
+_stream_readers = {}  # by stream ARN (a new one per moto context): where each drain left off
+
+
+def _outbox_reader():
+    reader = StreamReader(get_settings().chats_table, "us-east-1")
+    return _stream_readers.setdefault(reader.stream_arn, reader)
+
+
+def drain_outbox():
+    """Run the outbox consumer over the chats table's stream records it has not seen yet, as Lambda's
+    event source mapping would. Returns the number of outboxed events it ran."""
+    reader = _outbox_reader()
+    ran = 0
+    while records := reader.read(1000):
+        result = app_module.process_outbox({"Records": records}, lambdas.context("outbox"))
+        assert result == {"batchItemFailures": []}, result
+        ran += sum(1 for record in records if event_of_stream_record(record) is not None)
+    return ran
+
+
+def skip_outbox():
+    """Move past the stream's records so far without running them: what a purge is to a queue (the
+    cross-tenant matrix undoes a case's writes, and the events they committed with them)."""
+    reader = _outbox_reader()
+    while reader.read(1000):
+        pass
+
+
 def drain_events(max_rounds=5):
-    """Run the events worker over everything queued. Returns the number of records handled."""
-    return len(drain_queue("events", app_module.process_events, max_rounds))
+    """Run the deferred listeners of every event: the committed ones (the outbox's stream), then the
+    queued ones (the events worker). Returns the number of events run."""
+    return drain_outbox() + len(drain_queue("events", app_module.process_events, max_rounds))
 
 
 def drain_analysis(max_rounds=5):

@@ -281,27 +281,29 @@ def test_finding_13_events_not_queued_are_parked_in_the_dlq_and_logged_by_id_onl
         raise RuntimeError("SQS is having a bad day")
 
     monkeypatch.setattr(queues, "send_events", events_queue_down)
-    conversation_id = _flow(world)
+    _flow(world)
     logged = captured_logs.getvalue()
     assert "events not queued" in logged
     for secret in (NAME, EMAIL, TEXT, "Zebulon", "private.example", "ship to Elm"):
         assert secret not in logged
     lines = [json.loads(line) for line in logged.splitlines() if "events not queued" in line]
     named = [e for line in lines for e in line["events"]]
-    assert {"event": "message.created", "conversation_id": conversation_id}.items() <= \
-        next(e for e in named if e["event"] == "message.created").items()
+    assert {"event": "visitor.created", "site_id": "site_a"}.items() <= \
+        next(e for e in named if e["event"] == "visitor.created").items()
     assert all(set(e) <= {"event", "event_id", "site_id", "conversation_id"} for e in named)
+    # The opening's and the send's events rode their transactions (the outbox): never queued, never parked.
+    assert not {"conversation.created", "message.created"} & {e["event"] for e in named}
 
     # Replayable: the whole events wait in the events DLQ, under the ids the log names.
     parked = _events_dlq()
     assert {e["id"] for e in parked} == {e["event_id"] for e in named}
-    assert any(e["name"] == "message.created" and e["payload"]["message"]["content"] == TEXT for e in parked)
+    assert any(e["name"] == "visitor.created" and e["payload"]["visitor"]["email"] == EMAIL for e in parked)
     # A redrive (DLQ -> events queue) replays them through the events worker.
     sqs = boto3.client("sqs", region_name="us-east-1")
     events_url = sqs.get_queue_url(QueueName=get_settings().queue_name("events"))["QueueUrl"]
     for event in parked:
         sqs.send_message(QueueUrl=events_url, MessageBody=json.dumps(event))
-    assert drain_events() == len(parked)
+    assert drain_events() == len(parked) + 2  # and, from the stream, conversation.created and message.created
 
 
 def test_finding_13_when_the_dlq_is_down_too_the_log_still_names_ids_only(world, captured_logs, monkeypatch):
