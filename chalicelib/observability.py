@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextvars
 import re
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 from aws_lambda_powertools import Logger
 
@@ -43,3 +45,21 @@ def unbind_request_id() -> None:
 
 def current_request_id() -> str | None:
     return _bound.get()
+
+
+@contextmanager
+def on_behalf_of(origin: str | None) -> Iterator[None]:
+    """While a job runs: the id of the request that queued or wrote it (when it carried one) on its
+    log lines and on what it queues or sends; the invocation's own id again afterwards."""
+    if not origin:  # queued outside a request: the invocation's own id stays on the logs
+        yield
+        return
+    invocations = current_request_id()
+    bind_request_id(request_id_from(origin))
+    try:
+        yield
+    finally:
+        if invocations:
+            bind_request_id(invocations)
+        else:
+            unbind_request_id()

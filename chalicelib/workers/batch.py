@@ -18,8 +18,7 @@ import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from chalicelib.observability import (REQUEST_ID_ATTRIBUTE, bind_request_id, current_request_id, logger,
-                                      request_id_from, unbind_request_id)
+from chalicelib.observability import REQUEST_ID_ATTRIBUTE, logger, on_behalf_of
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -75,19 +74,12 @@ def process_stream(raw_event: dict[str, Any], context: Any, *, stream: str,
         if job is None:
             return
         written_by = ((change.get("NewImage") or {}).get(REQUEST_ID_ATTRIBUTE) or {}).get("S")
-        invocations = current_request_id()
-        if written_by:
-            bind_request_id(request_id_from(written_by))
-        try:
-            run(job)
-        except Exception:
-            logger.exception("stream record failed; Lambda will retry from it", extra=ids)
-            raise
-        finally:
-            if written_by and invocations:
-                bind_request_id(invocations)
-            elif written_by:
-                unbind_request_id()
+        with on_behalf_of(written_by):
+            try:
+                run(job)
+            except Exception:
+                logger.exception("stream record failed; Lambda will retry from it", extra=ids)
+                raise
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
     return process_partial_response(event=raw_event, record_handler=handle, processor=processor, context=context)
@@ -97,19 +89,8 @@ def _record_handler(queue: str, parse: Callable[[str], Job], run: Callable[[Job]
     def handle(record: SQSRecord) -> None:
         ids = {"queue": queue, "message_id": record.message_id}
         attribute = (record.raw_event.get("messageAttributes") or {}).get(REQUEST_ID_ATTRIBUTE) or {}
-        queued_by = attribute.get("stringValue")
-        if not queued_by:  # queued outside a request: the invocation's own id stays on the logs
-            return _handle(record, ids)
-        # The queuing request's id, on this job's log lines and passed on to what it queues or sends.
-        invocations = current_request_id()
-        bind_request_id(request_id_from(queued_by))
-        try:
+        with on_behalf_of(attribute.get("stringValue")):
             _handle(record, ids)
-        finally:
-            if invocations:
-                bind_request_id(invocations)
-            else:
-                unbind_request_id()
 
     def _handle(record: SQSRecord, ids: dict[str, str]) -> None:
         try:
