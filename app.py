@@ -10,7 +10,7 @@ from chalicelib.realtime import entrypoints as realtime
 from chalicelib.realtime import install as install_realtime
 from chalicelib.resources import OUTBOX_STREAM, queue_spec
 from chalicelib.settings import get_settings
-from chalicelib.surfaces import assistant, console, customer_flow, public_api, visitor_chat
+from chalicelib.surfaces import assistant, console, customer_flow, descriptions, public_api, visitor_chat
 from chalicelib.surfaces.health import bp as health_surface
 from chalicelib.workers import analysis as analysis_worker
 from chalicelib.workers import assistant_purge as assistant_purge_worker
@@ -34,6 +34,7 @@ app.register_blueprint(customer_flow.bp)
 app.register_blueprint(public_api.bp)
 app.register_blueprint(visitor_chat.bp)
 app.register_blueprint(assistant.bp)
+app.register_blueprint(descriptions.bp)  # GET /openapi.json, /openapi/<seed>.json
 
 
 @app.on_ws_connect()

@@ -26,8 +26,47 @@ def _file(folder: str, name: str) -> web.StreamResponse:
     return web.FileResponse(path, headers={**_NO_CACHE, "Content-Type": _TYPES[path.suffix]})
 
 
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Parley API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+<style>nav{font:14px sans-serif;padding:8px 20px;border-bottom:1px solid #ddd}nav a{margin-right:16px}</style>
+</head><body><nav id="specs"></nav><div id="docs"></div><script src="/docs/swagger-ui-bundle.js"></script>
+<script>
+fetch("/openapi.json").then(r => r.json()).then(index => {
+  const chosen = new URLSearchParams(location.search).get("seed") || index.specs[0].seed;
+  for (const spec of index.specs) {
+    const link = document.createElement("a");
+    link.href = "?seed=" + spec.seed;
+    link.textContent = spec.seed + " " + spec.title;
+    if (spec.seed === chosen) link.style.fontWeight = "bold";
+    document.getElementById("specs").append(link);
+  }
+  SwaggerUIBundle({dom_id: "#docs", url: "/openapi/" + chosen + ".json", deepLinking: true});
+});
+</script></body></html>"""
+
+
+def _docs_asset(name: str) -> web.StreamResponse:
+    """Swagger UI 5 (OpenAPI 3.1) from the fastapi-offline package's static files: no CDN needed."""
+    import fastapi_offline
+
+    base = Path(fastapi_offline.__file__).resolve().parent / "static"
+    if name not in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        raise web.HTTPNotFound(text="Not found")
+    return web.FileResponse(base / name, headers={"Content-Type": _TYPES[Path(name).suffix]})
+
+
 def add_app_routes(webapp: web.Application) -> None:
-    """Widget and console on the API's origin; registered before the gateway's catch-all route."""
+    """Widget, console and the API docs on the API's origin; registered before the gateway's catch-all route."""
+
+    async def docs(_request: web.Request) -> web.Response:
+        return web.Response(text=DOCS_PAGE, content_type="text/html", headers=_NO_CACHE)
+
+    async def docs_asset(request: web.Request) -> web.StreamResponse:
+        return _docs_asset(request.match_info["name"])
+
+    webapp.router.add_get("/docs", docs)
+    webapp.router.add_get("/docs/{name}", docs_asset)
 
     async def widget(request: web.Request) -> web.StreamResponse:
         return _file("widget", request.match_info["name"])

@@ -21,7 +21,7 @@ from chalicelib.domain import accounts, limits, sites, visitors
 from chalicelib.model.errors import DomainError, ServerError, ServiceUnavailable, Unauthorized
 from chalicelib.model.identity import Principal
 from chalicelib.observability import current_request_id, logger
-from chalicelib.surfaces import cors
+from chalicelib.surfaces import contract, cors
 
 MAX_JSON_BODY = parsing.MAX_JSON_BYTES
 
@@ -180,19 +180,64 @@ def agent_or_api_key(call: Call) -> Principal:
 Authenticator = Callable[[Call], Principal]
 ErrorRenderer = Callable[[DomainError, Call], tuple[int, Any]]
 
+# How each authenticator is described (the security schemes are defined in surfaces/openapi.py); an
+# authenticator a surface defines for itself sets its own `security` the same way.
+agent.security = ("agentToken",)  # type: ignore[attr-defined]
+visitor.security = ("visitorToken",)  # type: ignore[attr-defined]
+agent_or_visitor.security = ("agentToken", "visitorToken")  # type: ignore[attr-defined]
+api_key.security = ("apiKey",)  # type: ignore[attr-defined]
+agent_or_api_key.security = ("apiKey", "agentToken")  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Description:
+    """What a surface's OpenAPI document says of itself (surfaces/openapi.py builds the rest)."""
+
+    seed: str  # "000".."004": served at /openapi/<seed>.json
+    title: str
+    summary: str
+    error: type  # the surface's error body, as a contract.Shape
+    version: str = "1.0.0"
+
+
+def _summary(view: Callable[..., Any]) -> tuple[str, str]:
+    doc = (view.__doc__ or "").strip()
+    first, _, rest = doc.partition("\n")
+    return (first.strip() or view.__name__.replace("_", " ").capitalize()), rest.strip()
+
 
 class Surface:
     """One seed document's routes on one Blueprint, with its error envelope."""
 
-    def __init__(self, import_name: str, render_error: ErrorRenderer) -> None:
+    def __init__(self, import_name: str, render_error: ErrorRenderer,
+                 description: Description | None = None) -> None:
         self.blueprint = Blueprint(import_name)
         self._render_error = render_error
+        self.description = description
+        self.operations: list[contract.Operation] = []
 
     def route(self, path: str, methods: Iterable[str] = ("GET",), *, auth: Authenticator | None = None,
-              limit: str = "other") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """limit: a rate-limit category; "auth" is counted per client IP before anything else."""
+              limit: str = "other", body: type | None = None, query: type | None = None,
+              responses: dict[int, type | None] | None = None, errors: Iterable[int] = (),
+              body_media_type: str = "application/json",
+              tags: Iterable[str] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """limit: a rate-limit category; "auth" is counted per client IP before anything else.
+        body / query: contract models the request is validated with (after authentication) and handed
+        to the view as `body=` / `query=`; a JSON body only (a multipart form's model documents it and
+        the view validates the parsed form with contract.read). responses: status -> response model
+        (None: no JSON body); errors: statuses beyond the ones every route can answer (openapi.py)."""
+        methods = list(methods)
 
         def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            summary, detail = _summary(view)
+            for method in methods:
+                self.operations.append(contract.Operation(
+                    path=path, method=method.lower(), view=view.__name__, summary=summary, description=detail,
+                    security=tuple(getattr(auth, "security", ("undescribed",))) if auth else (),
+                    body=body, body_media_type=body_media_type, query=query, responses=dict(responses or {}),
+                    errors=tuple(errors), tags=tuple(tags)))
+            validates_json = body is not None and body_media_type == "application/json"
+
             @functools.wraps(view)
             def handler(**params: str) -> Response:
                 call = Call(self.blueprint.current_request)
@@ -204,6 +249,12 @@ class Surface:
                         if limit != "auth":
                             category = "api_key" if call.principal.kind == "api_key" else limit
                             self._count(call, category, call.principal.rate_key)
+                    models: dict[str, Any] = {}
+                    if query is not None:
+                        models["query"] = contract.read(query, call.query, where="query", from_strings=True)
+                    if validates_json:
+                        models["body"] = contract.read(body, call.body())
+                    params = {**params, **models}
                     result = view(call, **params) if auth is None else view(call, call.principal, **params)
                     reply = result if isinstance(result, Reply) else Reply(result)
                     response = Response(body=reply.body, status_code=reply.status,

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.model.errors import DomainError
-from chalicelib.surfaces.http import Call, Surface
+from chalicelib.surfaces.console.schemas import Error
+from chalicelib.surfaces.http import Call, Description, Surface
 
 
 def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
@@ -26,7 +27,9 @@ def ok(data: Any = None, **extra: Any) -> dict[str, Any]:
     return body
 
 
-surface = Surface(__name__, render_error)
+surface = Surface(__name__, render_error, Description(
+    seed="000", title="Support console and visitor widget API", error=Error,
+    summary="Agents, sites, conversations, messages, files, visitors, analytics and AI analysis under /api/v1."))
 bp = surface.blueprint
 
 # Route modules register on `surface` when imported.

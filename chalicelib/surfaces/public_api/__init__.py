@@ -11,7 +11,8 @@ from typing import Any
 
 from chalicelib.domain import sites
 from chalicelib.model.errors import DomainError
-from chalicelib.surfaces.http import Call, Surface
+from chalicelib.surfaces.http import Call, Description, Surface
+from chalicelib.surfaces.public_api.schemas import Error
 
 CODES = {
     "INVALID_CREDENTIALS": "AUTH-001",
@@ -78,7 +79,9 @@ def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
     }
 
 
-surface = Surface(__name__, render_error)
+surface = Surface(__name__, render_error, Description(
+    seed="003", title="Public integrator API", error=Error,
+    summary="Chats, agents, analytics, widget config, automation, files and webhooks under /v1, by API key."))
 bp = surface.blueprint
 
 from chalicelib.surfaces.public_api import agents, analytics, automation, chats, files, webhooks, widget  # noqa: E402,F401
