@@ -32,9 +32,8 @@ from chalicelib.domain import visitors as visitor_domain
 from chalicelib.integrations import sockets as sender
 from chalicelib.model import events as ev
 from chalicelib.model.connections import ConnectionRecord, Recipient
-from chalicelib.model.errors import DomainError, NotFound, ServerError, Unauthorized, ValidationFailed
+from chalicelib.model.errors import DomainError, NotFound, Unauthorized, ValidationFailed
 from chalicelib.model.identity import AgentPrincipal, Principal, VisitorPrincipal, require_site
-from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects, presence
 from chalicelib.render import console as shapes
 
@@ -366,10 +365,9 @@ class ConsoleDialect:
             sender.close(connection.endpoint, connection.connection_id)
         except DomainError as error:
             sender.send(connection.endpoint, connection.connection_id, error_frame(error, kind))
-        except Exception:
-            logger.exception("console frame failed", extra={"connection_id": connection.connection_id,
-                                                            "frame_type": kind})
-            sender.send(connection.endpoint, connection.connection_id, error_frame(ServerError(), kind))
+        except Exception as failure:
+            answer = dialects.frame_failed(failure, "console", connection.connection_id, str(kind))
+            sender.send(connection.endpoint, connection.connection_id, error_frame(answer, kind))
 
     def disconnect(self, connection: ConnectionRecord, status_code: int | None, reason: str | None) -> None:
         if connection.role == "agent":

@@ -29,7 +29,7 @@ from chalicelib.integrations import sockets as sender
 from chalicelib.model import events as ev
 from chalicelib.model.connections import ConnectionRecord, Recipient
 from chalicelib.model.conversations import Conversation
-from chalicelib.model.errors import DomainError, Forbidden, ServerError, TokenExpired, Unauthorized, ValidationFailed
+from chalicelib.model.errors import DomainError, Forbidden, TokenExpired, Unauthorized, ValidationFailed
 from chalicelib.model.identity import AgentPrincipal
 from chalicelib.observability import logger
 from chalicelib.realtime import audiences, dialects
@@ -173,10 +173,8 @@ class CustomerFlowDialect:
             sender.close(connection.endpoint, connection.connection_id)
         except DomainError as error:
             reply(_error(error))
-        except Exception:
-            logger.exception("realtime 004 frame failed", extra={"connection_id": connection.connection_id,
-                                                                 "frame_type": str(kind)[:40]})
-            reply(_error(ServerError()))
+        except Exception as failure:
+            reply(_error(dialects.frame_failed(failure, "004", connection.connection_id, str(kind))))
 
     @staticmethod
     def _agent_frame(connection: ConnectionRecord, principal: AgentPrincipal, kind: str, conversation_id: str,

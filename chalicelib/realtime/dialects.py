@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from chalicelib.model.connections import ConnectionRecord
+from chalicelib.model.errors import DomainError, ServerError, ServiceUnavailable
+from chalicelib.model.failures import RETRY_AFTER_SECONDS, throttled
+from chalicelib.observability import logger
 
 
 @dataclass(frozen=True)
@@ -82,3 +85,16 @@ def find_for(request: ConnectRequest) -> Dialect | None:
 
 def by_name(name: str) -> Dialect | None:
     return _DIALECTS.get(name)
+
+
+def frame_failed(failure: Exception, dialect: str, connection_id: str, frame_type: str) -> DomainError:
+    """What a frame no use case refused on purpose answers: AWS busy -> SERVICE_UNAVAILABLE with
+    retry_after (as REST's 503 + Retry-After; the socket stays open), else the dialect's server error.
+    Logged either way, with ids only."""
+    extra = {"connection_id": connection_id, "frame_type": frame_type[:40], "dialect": dialect}
+    if throttled(failure):
+        logger.warning("aws throttled a realtime frame", extra={**extra, "error_type": type(failure).__name__})
+        return ServiceUnavailable(RETRY_AFTER_SECONDS)
+    logger.exception("realtime frame failed", extra=extra)
+    return ServerError()
+

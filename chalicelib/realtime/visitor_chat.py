@@ -37,7 +37,6 @@ from chalicelib.model.errors import (
     DomainError,
     Forbidden,
     NotFound,
-    ServerError,
     TokenExpired,
     Unauthorized,
     ValidationFailed,
@@ -49,6 +48,7 @@ from chalicelib.render import visitor_chat as shapes
 
 NAME = "visitor_chat"
 MISSING_SESSION, INVALID_SESSION, UNAUTHORIZED, SESSION_ENDED = 4001, 4002, 4003, 4006
+TRY_AGAIN_LATER = 1013  # RFC 6455's "Try Again Later": AWS is busy, resend the frame shortly
 MAX_FRAME_CHARS = 64 * 1024
 
 
@@ -176,10 +176,9 @@ class VisitorChatDialect:
             sender.close(connection.endpoint, connection.connection_id)
         except DomainError as error:
             reply(shapes.error_frame(error.message))
-        except Exception:
-            logger.exception("visitor chat frame failed", extra={"connection_id": connection.connection_id,
-                                                                 "frame_type": str(kind)[:40]})
-            reply(shapes.error_frame(ServerError().message))
+        except Exception as failure:
+            answer = dialects.frame_failed(failure, "001", connection.connection_id, str(kind))
+            reply(shapes.error_frame(answer.message, TRY_AGAIN_LATER if answer.status == 503 else None))
 
     def disconnect(self, connection: ConnectionRecord, status_code: int | None, reason: str | None) -> None:
         pass

@@ -13,7 +13,9 @@ from tests.unit.aws_faults import dynamodb_fails
 from tests.unit.chat_helpers import as_visitor, open_conversation, send, visitor_token
 from tests.unit.file_helpers import png
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
+from tests.unit.test_customer_flow_api import shop, start  # noqa: F401  (fixture)
 from tests.unit.test_files_api import upload
+from tests.unit.wire import wire  # noqa: F401  (fixture)
 
 
 @contextmanager
@@ -64,3 +66,36 @@ def test_a_gone_connection_is_reported_and_a_failing_gateway_raises_for_the_call
             sockets.send(endpoint, "conn-1", "{}")
     assert refused
     assert sockets.send(endpoint, "conn-1", "{}") is True  # the fault cleared
+
+
+# -- realtime frames: AWS busy is an error frame saying "retry", the socket stays open -------------------
+
+def test_a_000_frame_refused_by_dynamodb_is_a_service_unavailable_frame_and_the_retry_is_delivered(world, wire):
+    from tests.unit.test_realtime import connect_agent, connect_visitor, ws_send
+
+    bob = connect_agent(world)
+    tab, token = connect_visitor(world)
+    open_conversation(world, token)
+    with dynamodb_fails("ThrottlingException", operations=("TransactWriteItems",)) as refused:
+        ws_send(tab, {"type": "message", "message": "is anyone there?"})
+    error = wire.of(tab, "error")[-1]
+    assert refused and error["code"] == "SERVICE_UNAVAILABLE" and error["details"] == {"retry_after": 1}
+    assert tab not in wire.closed and wire.of(bob, "message") == []  # nothing half-sent
+    ws_send(tab, {"type": "message", "message": "is anyone there?"})
+    assert [frame["message"] for frame in wire.of(bob, "message")] == ["is anyone there?"]
+
+
+def test_a_004_frame_refused_by_dynamodb_is_a_service_unavailable_system_error(shop, wire):
+    from tests.unit.test_customer_flow_realtime import kinds, ws_connect, ws_send
+
+    started = start(shop)
+    agent_tab, _ = ws_connect(role="agent", access_token=shop.tokens["bob"])
+    subscribe = {"type": "subscribe", "conversation_id": started["conversation_id"]}
+    with dynamodb_fails("ProvisionedThroughputExceededException",
+                        operations=("UpdateItem", "PutItem", "TransactWriteItems")) as refused:
+        ws_send(agent_tab, subscribe)
+    error = wire.of(agent_tab, "system.error")[-1]
+    assert refused and error["data"]["code"] == "SERVICE_UNAVAILABLE", error
+    assert agent_tab not in wire.closed
+    ws_send(agent_tab, subscribe)
+    assert kinds(wire, agent_tab)[-1] == "system.subscribed"
