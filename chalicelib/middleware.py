@@ -1,4 +1,5 @@
-"""Chalice middleware: a request id on every log line and, for HTTP, on every response (X-Request-Id).
+"""Chalice middleware: a request id on every log line and, for HTTP, on every response (X-Request-Id);
+every invocation's metrics written when it ends (chalicelib/metrics.py).
 
 Powertools' decorators expect a raw `(event, context)` handler, which Chalice
 hides, so a Chalice middleware binds the request id instead. Keys are bound
@@ -11,22 +12,26 @@ from typing import Any, Callable
 from chalice import Chalice, Response
 from chalice.app import Request
 
+from chalicelib import metrics
 from chalicelib.observability import bind_request_id as bind
 from chalicelib.observability import logger, request_id_from, unbind_request_id
+
+
+def lambda_context_of(event: Any) -> Any:
+    """The Lambda context Chalice keeps on its event (None when there is none)."""
+    return event.lambda_context if isinstance(event, Request) else getattr(event, "context", None)
 
 
 def request_id_of(event: Any) -> str | None:
     """API Gateway's request id for REST/WebSocket events; the Lambda request id otherwise."""
     if isinstance(event, Request):
         request_id = (event.context or {}).get("requestId")
-        context = event.lambda_context
     else:
         raw = event.to_dict() if hasattr(event, "to_dict") else {}
         request_id = (raw.get("requestContext") or {}).get("requestId") if isinstance(raw, dict) else None
-        context = getattr(event, "context", None)
     if request_id:
         return str(request_id)
-    return getattr(context, "aws_request_id", None)
+    return getattr(lambda_context_of(event), "aws_request_id", None)
 
 
 def bind_request_id(event: Any, get_response: Callable[[Any], Any]) -> Any:
@@ -40,7 +45,8 @@ def bind_request_id(event: Any, get_response: Callable[[Any], Any]) -> Any:
         request_id = request_id_of(event) or request_id_from(None)
     bind(request_id)
     try:
-        response = get_response(event)
+        with metrics.invocation(getattr(lambda_context_of(event), "function_name", None)):
+            response = get_response(event)
         if isinstance(response, Response):
             response.headers["X-Request-Id"] = request_id
         return response

@@ -89,6 +89,7 @@ def _banner(url: str, demo_url: str, aws_endpoint: str, options: StackOptions, d
             f"  REST API      {url}   (/api/v1, /v1)",
             f"  WebSocket     {url.replace('http', 'ws', 1)}/   (any path; dialect from the query)",
             f"  Health        {url}/health",
+            f"  Metrics       {url}/local/metrics   (CloudWatch EMF counts, LOCAL ONLY)",
             f"  Console       {url}/console/   (agents: log in as the demo admin)",
             f"  Demo page     {demo_url}/demo/   (a web page embedding the widget, on its own origin)",
             f"  AWS (moto)    {aws_endpoint}",
@@ -102,10 +103,14 @@ def _banner(url: str, demo_url: str, aws_endpoint: str, options: StackOptions, d
 
 
 async def _serve(gateway: object, sock: socket.socket, demo: tuple[socket.socket, web.Application],
-                 on_ready: "callable") -> None:  # type: ignore[valid-type]
-    from local import static
+                 on_ready: "callable", totals: object) -> None:  # type: ignore[valid-type]
+    from local import metrics, static
 
-    webapp = gateway.web_app(before=static.add_app_routes)  # type: ignore[attr-defined]
+    def before(webapp: web.Application) -> None:
+        static.add_app_routes(webapp)
+        metrics.add_routes(webapp, totals)  # type: ignore[arg-type]
+
+    webapp = gateway.web_app(before=before)  # type: ignore[attr-defined]
     runner = web.AppRunner(webapp, handle_signals=False, access_log=None)
     await runner.setup()
     await web.SockSite(runner, sock, shutdown_timeout=5).start()
@@ -149,8 +154,14 @@ def run(options: StackOptions) -> int:
     os.environ["PARLEY_WS_MANAGEMENT_ENDPOINT"] = url
 
     gateway = pump = streams = None
+    from local.metrics import MetricTotals
+
+    totals = MetricTotals()
     try:
         app = importlib.import_module("app").app
+        from chalicelib import metrics as app_metrics
+
+        app_metrics.send_to(totals.record)  # EMF documents: served at /local/metrics, not printed
         from chalicelib.settings import get_settings
         from local.gateway import Gateway, GatewayLimits
         from local.provision import provision
@@ -193,7 +204,7 @@ def run(options: StackOptions) -> int:
 
         from local.static import demo_app
 
-        asyncio.run(_serve(gateway, sock, (demo_sock, demo_app(url, options.demo_site_id)), ready))
+        asyncio.run(_serve(gateway, sock, (demo_sock, demo_app(url, options.demo_site_id)), ready, totals))
     finally:
         if pump:
             pump.stop()
@@ -203,6 +214,7 @@ def run(options: StackOptions) -> int:
             gateway.close()
         aws.stop()  # final snapshot
         log.info("stopped; %d AWS write(s) this run", aws.writes)
+        log.info("metrics this run (GET /local/metrics while running): %s", totals.summary())
     return 0
 
 

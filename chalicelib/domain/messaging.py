@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib import metrics
 from chalicelib.model import events as ev
 from chalicelib.domain import analytics
 from chalicelib.domain.conversations import require_open
@@ -191,6 +192,7 @@ def send(principal: Principal, conversation_id: str, *, kind: str, content: str 
                 raise ValidationFailed("that file was deleted or sent in another conversation",
                                        {"field": "file_id"}) from None
             raise
+        metrics.count("MessagesSent", sender=sender_type)  # a replay above is not a new message
         return Sent(message, updated, events=[created])
     raise Conflict("The conversation is busy; try again")
 

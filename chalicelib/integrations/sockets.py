@@ -12,7 +12,7 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from chalicelib import clients
+from chalicelib import clients, metrics
 from chalicelib.settings import Settings
 
 _CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
@@ -38,7 +38,10 @@ def send(endpoint: str, connection_id: str, data: bytes | str) -> bool:
     try:
         client.post_to_connection(ConnectionId=connection_id, Data=payload)
     except client.exceptions.GoneException:
+        # Also while a socket is still opening (realtime/after_connect.py retries those).
+        metrics.count("GoneConnections")
         return False
+    metrics.count("Pushes")
     return True
 
 

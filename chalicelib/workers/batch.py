@@ -8,6 +8,9 @@ those and, after the queue's maxReceiveCount, its DLQ takes them:
   carry ids, not personal data) and reported;
 - a runner that raises (DynamoDB unavailable, say) is logged and reported.
 
+Each record counts as JobsProcessed or JobsFailed by queue (OutboxEventsProcessed/Failed for the
+stream; chalicelib/metrics.py).
+
 `concurrent=True` runs a batch's records side by side, each in its own thread, through
 Powertools' AsyncBatchProcessor: for work that mostly waits on others (webhook receivers),
 ten slow records then cost one timeout, not ten.
@@ -18,6 +21,7 @@ import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
+from chalicelib import metrics
 from chalicelib.observability import REQUEST_ID_ATTRIBUTE, logger, on_behalf_of
 
 if TYPE_CHECKING:
@@ -70,6 +74,7 @@ def process_stream(raw_event: dict[str, Any], context: Any, *, stream: str,
         except PARSE_ERRORS:
             logger.warning("malformed stream record; Lambda retries it, then its on-failure queue takes it",
                            extra=ids)
+            metrics.count("OutboxEventsFailed")
             raise MalformedJob(f"malformed {stream} stream record ({ids['sequence_number']})") from None
         if job is None:
             return
@@ -79,7 +84,9 @@ def process_stream(raw_event: dict[str, Any], context: Any, *, stream: str,
                 run(job)
             except Exception:
                 logger.exception("stream record failed; Lambda will retry from it", extra=ids)
+                metrics.count("OutboxEventsFailed")
                 raise
+        metrics.count("OutboxEventsProcessed")
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
     return process_partial_response(event=raw_event, record_handler=handle, processor=processor, context=context)
@@ -98,12 +105,15 @@ def _record_handler(queue: str, parse: Callable[[str], Job], run: Callable[[Job]
         except PARSE_ERRORS:
             # The parse error's text can quote the body, so neither it nor the body is logged.
             logger.warning("malformed job; SQS retries it, then its DLQ takes it", extra=ids)
+            metrics.count("JobsFailed", queue=queue)
             raise MalformedJob(f"malformed {queue} job (message {record.message_id})") from None
         try:
             run(job)
         except Exception:
             logger.exception("job failed; SQS will retry it", extra=ids)
+            metrics.count("JobsFailed", queue=queue)
             raise
+        metrics.count("JobsProcessed", queue=queue)
     return handle
 
 

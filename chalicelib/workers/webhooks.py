@@ -12,13 +12,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib import metrics
 from chalicelib.domain.webhooks import service
 from chalicelib.observability import logger
 from chalicelib.workers import batch
 
 
+# The outcomes of an HTTP attempt that did not deliver; waiting, skipped and duplicate made none.
+FAILED_ATTEMPTS = ("retrying", "gone", "dead_lettered")
+
+
 def _run(job: service.Job) -> None:
     outcome = service.deliver(job)
+    if outcome == "delivered":
+        metrics.count("WebhookDeliveries")
+    elif outcome in FAILED_ATTEMPTS:
+        metrics.count("WebhookFailures", outcome=outcome)
     logger.info("webhook job", extra={"webhook_id": job.webhook_id, "event_id": job.event_id,
                                       "attempt": job.attempt, "outcome": outcome})
 

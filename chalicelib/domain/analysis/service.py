@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chalicelib import metrics
 from chalicelib.model import events as ev
 from chalicelib.domain.analysis.engine import LocalEngine
 from chalicelib.domain.analysis.schema import Analyzer, MessageInsight, Turn, Usage
@@ -52,7 +53,9 @@ def analyzer_for(site_id: str) -> Analyzer:
 
 
 def record(site_id: str, usage: Usage) -> None:
-    """Add a paid call to the site's ledger (1 UpdateItem); the local engine costs nothing."""
+    """Every analysis run ends here: counted (metric AnalysisRuns, by provider), and a paid call is
+    added to the site's ledger (1 UpdateItem); the local engine costs nothing."""
+    metrics.count("AnalysisRuns", provider=usage.provider)
     if usage.tokens and site_id:
         store.add_usage(site_id, store.month_key(), usage.input_tokens, usage.output_tokens, usage.cost_usd)
 
