@@ -49,6 +49,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "worker: webhooks": (*BATCH, "asyncio", "cryptography.fernet"),
     "worker: assistant-purge": BATCH,
     "worker: automation": BATCH,
+    "stream: outbox": BATCH,  # the chats table's stream handler (process_outbox)
 }
 GOALS = {"api": 1.3, "websocket": 1.3}  # workers: 1.5
 SOURCE_ONLY = "api, package without .pyc"  # what Lambda did before infra/bytecode.py

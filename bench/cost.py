@@ -1,9 +1,12 @@
 """What a million visitor messages cost on AWS, from the requests one message is measured to make.
 
 One visitor message, end to end, in-process on moto through the real handlers: the visitor's
-WebSocket `message` frame ($default handler: the send and its fan-out to the visitor's tab and
-one agent), then the events worker on the events it queued (notifications, webhook and analysis
-jobs), then the analysis worker on its job (local engine). Every AWS call is counted at botocore:
+WebSocket `message` frame ($default handler: the send, with its events committed as outbox items in
+the same transaction, and its fan-out to the visitor's tab and one agent), then the outbox stream
+handler on the message's new outbox items (as the deployed mapping's filter passes them; Lambda's
+reads of a DynamoDB stream are free) which runs the deferred listeners (notifications, webhook and
+analysis jobs), then the events worker on anything still queued, then the analysis worker on its job
+(local engine). Every AWS call is counted at botocore:
 DynamoDB requests with their capacity units (estimated by DynamoDB's sizing rules, as in
 bench/dynamodb_requests.py), SQS requests, and @connections posts (each an outbound WebSocket
 message). Lambda duration is the handler's own time (wall clock minus the time spent inside moto)
@@ -128,9 +131,12 @@ def measure(messages: int) -> list[Stage]:
     from chalicelib.store import tenants
     from local import apigw, lambdas
     from local.provision import provision
+    from local.stream_pump import StreamReader
+    from chalicelib.store.outbox import event_of_stream_record
 
     recorder = Recorder()
-    send_stage, events_stage, analysis_stage = Stage("send + fan-out"), Stage("events worker"), Stage("analysis worker")
+    send_stage, outbox_stage = Stage("send + fan-out"), Stage("outbox stream")
+    events_stage, analysis_stage = Stage("events worker"), Stage("analysis worker")
 
     def post(endpoint: str, connection_id: str, data: bytes) -> bool:
         if recorder.stage is not None:
@@ -166,6 +172,16 @@ def measure(messages: int) -> list[Stage]:
 
     with mock_aws():
         provision(settings)
+        stream = StreamReader(settings.chats_table, "us-east-1")
+
+        def new_outbox_records() -> list[dict]:
+            """What the deployed mapping's filter passes: new OUTBOX items (reading the stream: not counted)."""
+            records, batch = [], stream.read(1000)
+            while batch:
+                records += [r for r in batch if event_of_stream_record(r) is not None]
+                batch = stream.read(1000)
+            return records
+
         tenants.create_site_if_absent("site_a", "A")
         agents.new_agent("alice", "bench-password", "admin", ["site_a"], email="alice@a.example")
         with Client(app_module.app, stage_name="local") as client:
@@ -180,19 +196,25 @@ def measure(messages: int) -> list[Stage]:
         from chalicelib.workers import analysis as analysis_worker
         from chalicelib.workers import events as events_worker
 
+        new_outbox_records()  # the set-up's own changes: not counted
         for i in range(messages + 3):  # the first 3 open the conversation and warm caches: not counted
-            stages = (send_stage, events_stage, analysis_stage) if i >= 3 else (Stage("w"), Stage("w"), Stage("w"))
+            stages = ((send_stage, outbox_stage, events_stage, analysis_stage) if i >= 3
+                      else (Stage("w"), Stage("w"), Stage("w"), Stage("w")))
             frame = json.dumps({"type": "message", "message": f"Where is my order {i}? It is late."})
             event = apigw.ws_message_event(connection_id=tab, data=frame, stage="local", domain="localhost",
                                            connected_at=0, source_ip="127.0.0.1")
             recorder.invoke(stages[0], handler("$default"), event, lambdas.context("ws"))
-            for records in (drain("events"),):
-                if records:
-                    recorder.invoke(stages[1], events_worker.handle_batch, {"Records": records}, lambdas.context("e"))
+            records = new_outbox_records()
+            if records:
+                recorder.invoke(stages[1], events_worker.handle_stream_batch, {"Records": records},
+                                lambdas.context("o"))
+            records = drain("events")
+            if records:
+                recorder.invoke(stages[2], events_worker.handle_batch, {"Records": records}, lambdas.context("e"))
             records = drain("analysis")
             if records:
-                recorder.invoke(stages[2], analysis_worker.handle_batch, {"Records": records}, lambdas.context("a"))
-    return [send_stage, events_stage, analysis_stage]
+                recorder.invoke(stages[3], analysis_worker.handle_batch, {"Records": records}, lambdas.context("a"))
+    return [send_stage, outbox_stage, events_stage, analysis_stage]
 
 
 def billed_seconds(seconds: float) -> float:

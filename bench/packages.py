@@ -22,7 +22,7 @@ LAMBDA_RUNTIME_PROVIDES: set[str] = set()  # chalice package vendors the whole c
 # Function -> the layers it carries besides the shared app zip (Chalice's logical ids, infra/parley_stack.py).
 FUNCTION_LAYERS = {"APIHandler": (), "Websocket*": (), "ProcessEvents": (), "AnalyseMessages": (),
                    "ProcessMedia": ("media",), "DeliverWebhooks": (), "PurgeAssistantConversations": (),
-                   "SendAutomationMessages": ()}
+                   "SendAutomationMessages": (), "ProcessOutbox": ()}
 
 
 def top_level(path: Path) -> list[str]:

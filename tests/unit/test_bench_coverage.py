@@ -13,10 +13,15 @@ def test_every_sqs_consumer_has_a_cold_start_row():
     assert consumed == benched
 
 
+def test_every_stream_consumer_has_a_cold_start_row():
+    streams = [source.name for source in app_module.app.event_sources if hasattr(source, "stream_arn")]
+    assert streams == ["process_outbox"] and "stream: outbox" in coldstart.FUNCTIONS
+
+
 def test_every_function_has_a_package_size_row():
     # Chalice's logical ids: the SQS handler's name in CamelCase, APIHandler, Websocket{Connect,Message,Disconnect}.
     consumers = {"".join(part.title() for part in source.name.split("_")) for source in app_module.app.event_sources
-                 if hasattr(source, "queue")}
+                 if hasattr(source, "queue") or hasattr(source, "stream_arn")}
     assert set(packages.FUNCTION_LAYERS) == consumers | {"APIHandler", "Websocket*"}
 
 
