@@ -10,7 +10,7 @@ INFRA_PY   := $(INFRA_VENV)/bin/python
 CHROMIUM   ?= /usr/bin/chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test load lint-imports test-unit test-e2e test-browser test-infra bench clean-data lock lock-infra
+.PHONY: run test load lint-imports test-unit test-e2e test-browser test-infra fuzz bench clean-data lock lock-infra
 
 $(VENV)/.local-installed: requirements.txt requirements-local.txt infra/layers/media/requirements.txt constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ test-unit: $(VENV)/.dev-installed
 test-e2e: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/e2e
 
+## Every operation of every OpenAPI document, fuzzed by schemathesis against a local stack: more
+## examples than `make test`, new random data each run (docs/openapi.md). FUZZ_EXAMPLES=200 for more.
+FUZZ_EXAMPLES ?= 50
+fuzz: $(VENV)/.dev-installed
+	PARLEY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARLEY_FUZZ_RANDOM=1 $(PY) -m pytest tests/e2e/test_openapi_conformance.py
+
 ## The widget and the console in headless Chromium (Playwright for Python, Debian's chromium).
 test-browser: $(VENV)/.dev-installed $(CHROMIUM)
 	$(PY) -m pytest tests/browser
@@ -62,10 +68,12 @@ test-infra: $(INFRA_VENV)/.installed
 ## Print the benchmarks' figures (see bench/README.md).
 bench: $(VENV)/.dev-installed
 	$(PY) bench/coldstart.py
+	$(PY) bench/import_profile.py
 	$(PY) bench/startup.py
 	$(PY) bench/ws_echo.py
 	$(PY) bench/dynamodb_requests.py
 	$(PY) bench/fanout.py
+	$(PY) bench/send_profile.py
 	$(PY) bench/cost.py
 	$(PY) bench/throughput.py
 	$(PY) bench/analysis_accuracy.py

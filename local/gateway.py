@@ -82,7 +82,7 @@ class Gateway:
         webapp = web.Application(client_max_size=apigw.MAX_REST_PAYLOAD_BYTES + 1)
         if before is not None:
             before(webapp)
-        webapp.router.add_route("*", "/{tail:.*}", self.dispatch)
+        webapp.router.add_route("*", r"/{tail:[\s\S]*}", self.dispatch)  # "\n" too, as API Gateway
         webapp.on_shutdown.append(self._close_all)
         return webapp
 

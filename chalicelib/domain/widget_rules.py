@@ -95,7 +95,7 @@ def validate_patch(body: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed("nothing to change")
     change: dict[str, Any] = {}
     if "color" in body:
-        if not isinstance(body["color"], str) or not COLOR.match(body["color"]):
+        if not isinstance(body["color"], str) or not COLOR.fullmatch(body["color"]):
             raise ValidationFailed("color must be #RRGGBB", {"field": "color"})
         change["color"] = body["color"].upper()
     if "shape" in body:

@@ -50,6 +50,7 @@ class Operation:
     summary: str
     description: str
     security: tuple[str, ...]  # names of security schemes (any one of them); () = public
+    challenges: bool  # authenticated before the view: a missing or bad credential is a 401
     body: type | None = None
     body_media_type: str = "application/json"
     query: type | None = None
@@ -58,6 +59,8 @@ class Operation:
     tags: tuple[str, ...] = ()
 
 
+# msgspec's words for a text refused by the pattern r"\S" (not blank), as read() has them: said plainly.
+BLANK_REFUSED = "Expected str matching regex '\\\\S'"
 # msgspec: "Expected `int` <= 100 - at `$.limit`", "Object contains unknown field `zzz` - at `$.a`"
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 
@@ -72,17 +75,33 @@ def _field(path: str, message: str) -> str | None:
     return missing.group(1) if missing else None
 
 
+def _whole_floats_as_ints(value: Any) -> Any:
+    """JSON (and JSON Schema) does not tell 5.0 from 5: an integer field takes either. msgspec's strict
+    mode would refuse 5.0, so whole numbers within I-JSON's exact range become ints (a float field
+    still takes them)."""
+    if type(value) is float:
+        return int(value) if value.is_integer() and abs(value) <= 2**53 - 1 else value
+    if isinstance(value, dict):
+        return {key: _whole_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_floats_as_ints(item) for item in value]
+    return value
+
+
 def read(model: type, raw: Any, *, where: str = "body", from_strings: bool = False) -> Any:
     """`raw` (a parsed JSON body, or the query's strings when from_strings) as an instance of `model`;
     anything the model refuses is a VALIDATION_ERROR naming the field."""
     try:
-        return msgspec.convert(raw, model, strict=not from_strings)
+        return msgspec.convert(raw if from_strings else _whole_floats_as_ints(raw), model, strict=not from_strings)
     except msgspec.ValidationError as error:
         match = _AT.match(str(error))
-        message = (match.group("message") if match else str(error)).replace("`", "")
-        name = _field(match.group("path") or "" if match else "", message)
-        if message.startswith("Expected `object`") or message.startswith("Expected object"):
+        raw = match.group("message") if match else str(error)
+        message = raw.replace("`", "")
+        name = _field(match.group("path") or "" if match else "", raw)  # raw: _field reads the `name`
+        if not name and message.startswith("Expected object"):  # the body itself; a field's keeps its own text
             message = f"the {where} must be a JSON object"
+        elif message == BLANK_REFUSED:
+            message = "must not be blank"
         text = f"{name}: {message}" if name else f"{where}: {message}"
         raise ValidationFailed(text, {"field": name} if name else None) from None
 

@@ -9,6 +9,7 @@ Chalice's own error body.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -19,6 +20,7 @@ from chalice.app import Request
 from chalicelib import parsing
 from chalicelib.domain import accounts, limits, sites, visitors
 from chalicelib.model.errors import DomainError, ServerError, ServiceUnavailable, Unauthorized
+from chalicelib.model.failures import RETRY_AFTER_SECONDS, throttled
 from chalicelib.model.identity import Principal
 from chalicelib.observability import current_request_id, logger
 from chalicelib.surfaces import contract, cors
@@ -81,49 +83,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-# -- failures that are nobody's fault: AWS throttling ------------------------------------------------
-
-# AWS's answers for "too many requests now" and its transient failures, from DynamoDB, S3 (SlowDown),
-# SQS and the rest: retry shortly. Matched by code on botocore's ClientError and on PynamoDB's
-# wrappers of it, without importing either; any AWS answer with a 5xx status counts too.
-BUSY_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException",
-                        "RequestLimitExceeded", "InternalServerError", "ThrottlingError", "SlowDown",
-                        "ServiceUnavailable", "InternalError", "RequestThrottled", "Throttling",
-                        "TooManyRequestsException", "RequestTimeout", "TransactionInProgressException"})
-# botocore's "no answer in time / could not connect" errors, by class name (no import of botocore here).
-UNREACHABLE = frozenset({"EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError",
-                         "ConnectionClosedError"})
-RETRY_AFTER_SECONDS = 1
-
-
-def _aws_codes(failure: BaseException) -> set[str]:
-    codes = set()
-    if type(failure).__name__ in UNREACHABLE:
-        codes.add("ServiceUnavailable")
-    response = getattr(failure, "response", None)
-    if isinstance(response, dict):
-        codes.add(str((response.get("Error") or {}).get("Code") or ""))
-        status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-        if isinstance(status, int) and status >= 500:
-            codes.add("ServiceUnavailable")
-    codes.add(str(getattr(failure, "cause_response_code", None) or ""))
-    for reason in getattr(failure, "cancellation_reasons", None) or ():  # a transaction's, per item
-        codes.add(str(getattr(reason, "code", None) or ""))
-    return codes
-
-
-def throttled(failure: BaseException) -> bool:
-    """AWS refused for load or failed transiently, here or anywhere in the chain of causes."""
-    seen: set[int] = set()
-    current: BaseException | None = failure
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if _aws_codes(current) & BUSY_CODES:
-            return True
-        cause = current.__cause__ or current.__context__ or getattr(current, "cause", None)
-        current = cause if isinstance(cause, BaseException) else None
-    return False
-
+# -- failures that are nobody's fault: AWS throttling (model/failures.py) --------------------------------
 
 def unexpected(failure: Exception, path: str) -> DomainError:
     """What a surface answers for an exception no use case raised on purpose: 503 with Retry-After
@@ -201,7 +161,7 @@ class Description:
 
 
 def _summary(view: Callable[..., Any]) -> tuple[str, str]:
-    doc = (view.__doc__ or "").strip()
+    doc = inspect.cleandoc(view.__doc__ or "")
     first, _, rest = doc.partition("\n")
     return (first.strip() or view.__name__.replace("_", " ").capitalize()), rest.strip()
 
@@ -219,13 +179,15 @@ class Surface:
     def route(self, path: str, methods: Iterable[str] = ("GET",), *, auth: Authenticator | None = None,
               limit: str = "other", body: type | None = None, query: type | None = None,
               responses: dict[int, type | None] | None = None, errors: Iterable[int] = (),
-              body_media_type: str = "application/json",
-              tags: Iterable[str] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+              body_media_type: str = "application/json", tags: Iterable[str] = (),
+              proven_by_view: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """limit: a rate-limit category; "auth" is counted per client IP before anything else.
         body / query: contract models the request is validated with (after authentication) and handed
         to the view as `body=` / `query=`; a JSON body only (a multipart form's model documents it and
         the view validates the parsed form with contract.read). responses: status -> response model
-        (None: no JSON body); errors: statuses beyond the ones every route can answer (openapi.py)."""
+        (None: no JSON body); errors: statuses beyond the ones every route can answer (openapi.py).
+        proven_by_view: security schemes a route without `auth=` checks in its view (a refusal is its
+        403), so the description names the credential all the same."""
         methods = list(methods)
 
         def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -233,7 +195,8 @@ class Surface:
             for method in methods:
                 self.operations.append(contract.Operation(
                     path=path, method=method.lower(), view=view.__name__, summary=summary, description=detail,
-                    security=tuple(getattr(auth, "security", ("undescribed",))) if auth else (),
+                    security=tuple(getattr(auth, "security", ("undescribed",))) if auth else proven_by_view,
+                    challenges=auth is not None,
                     body=body, body_media_type=body_media_type, query=query, responses=dict(responses or {}),
                     errors=tuple(errors), tags=tuple(tags)))
             validates_json = body is not None and body_media_type == "application/json"

@@ -26,6 +26,9 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
                       "description": "A visitor's or end user's token sent as a bearer token (seeds 001 and 002)."},
     "apiKey": {"type": "http", "scheme": "bearer",
                "description": "A workspace API key (pk_live_...), created by a site admin (seed 000 admin routes)."},
+    "customerSession": {"type": "apiKey", "in": "header", "name": "X-Customer-Session-Id",
+                        "description": "The customer_session_id of POST /api/v1/customer/conversations/start "
+                                       "(seed 004); a missing or wrong one is a 403."},
 }
 ERROR_DESCRIPTIONS = {
     400: "The request is malformed or a field is invalid (the error names the field)",
@@ -82,7 +85,7 @@ def _error_statuses(operation: Operation) -> list[int]:
     if operation.body is not None or operation.query is not None or PATH_PARAMETER.search(operation.path):
         statuses.add(400)
     if operation.security:
-        statuses.update((401, 403))
+        statuses.update((401, 403) if operation.challenges else (403,))
     if PATH_PARAMETER.search(operation.path):
         statuses.add(404)
     return sorted(statuses)

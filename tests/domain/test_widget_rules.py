@@ -16,7 +16,7 @@ def test_the_documents_example_is_accepted_as_sent():
         "color": "#6366F1", "welcome_message": "Xush kelibsiz!"}
 
 
-@pytest.mark.parametrize("color", ["#6366f", "6366F1", "#6366F1F", "#GGGGGG", "red", 6366, None])
+@pytest.mark.parametrize("color", ["#6366f", "6366F1", "#6366F1F", "#GGGGGG", "red", 6366, None, "#6366F1\n"])
 def test_a_colour_must_be_hash_and_six_hex_digits(color):
     assert refused({"color": color}).details == {"field": "color"}
 

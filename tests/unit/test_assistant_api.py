@@ -19,6 +19,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import insights
 from tests.unit.chat_helpers import drain_queue
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
+from tests.unit.openapi_answers import assert_documented
 
 MAX_SAFE = 2**53 - 1
 CONVERSATION_FIELDS = {"id", "title", "user_id", "agent_id", "conversation_type", "status", "is_archived",
@@ -786,3 +787,59 @@ def test_a_seed_001_session_token_is_an_end_user_too(chat):
     cid = chat.conversation(token)
     [listed] = chat.ok("GET", "/chat/conversations", token=token)["conversations"]
     assert listed["id"] == cid and listed["user_id"] == started.json_body["data"]["end_user_id"]
+
+
+def test_every_answer_is_the_one_the_openapi_document_describes(chat):
+    """GET /openapi/002.json against real answers of all 11 endpoints: each status documented, each body valid."""
+    token = chat.user("u_doc")
+    conv = "/chat/conversations/{conversation_id}"
+
+    def answer(method, path, template, body=None, as_token=token, status=200):
+        response = chat.call(method, path, body, as_token)
+        assert response.status_code == status, response.body
+        return assert_documented("002", method, template, response)
+
+    cid = answer("POST", "/chat/conversations", "/chat/conversations", {"title": " Order ", "agent_id": 5},
+                 status=201)["data"]["conversation_id"]
+    here = f"/chat/conversations/{cid}"
+    answer("POST", f"{here}/messages", f"{conv}/messages", {"content": "where is my order?", "sender_type": None},
+           status=201)
+    answer("POST", f"{here}/ai-response", f"{conv}/ai-response", {"message": "where is my order?",
+                                                                   "include_context": None}, status=201)
+    page = answer("GET", f"{here}/messages?limit=5", f"{conv}/messages")["data"]
+    assert [m["sender"] for m in page["messages"]] == ["user", "agent"] and page["limit"] == 5
+    assert answer("PUT", here, conv, {"title": "Renamed", "is_pinned": True, "is_archived": None})["data"] == {
+        "conversation_id": cid}
+    assert answer("GET", here, conv)["data"]["title"] == "Renamed"
+    assert answer("GET", "/chat/conversations?archived=false", "/chat/conversations")["data"]["total"] == 1
+    assert answer("GET", "/chat/search?query=%20order%20", "/chat/search")["data"]["query"] == "order"
+    assert answer("GET", "/chat/analytics/dashboard", "/chat/analytics/dashboard")["data"]["total_messages"] == 2
+    overall = answer("GET", "/chat/analytics/global?site_id=site_a", "/chat/analytics/global",
+                     as_token=admin_token(chat))["data"]
+    assert overall["site_id"] == "site_a" and overall["top_performing_agents"][0]["agent_id"] == 5
+    answer("DELETE", here, conv)
+    refusals = [
+        ("POST", "/chat/conversations", "/chat/conversations", {"title": "t", "agent_id": 0}, 400, "agent_id"),
+        ("POST", "/chat/conversations", "/chat/conversations", {"title": "t", "agent_id": 999}, 404, None),
+        ("PUT", here, conv, {"is_pinned": "yes"}, 400, "is_pinned"),
+        ("GET", "/chat/conversations?limit=1&page=2", "/chat/conversations", None, 400, "page"),
+        ("GET", f"{here}/messages", f"{conv}/messages", None, 404, None),
+        ("GET", "/chat/search?query=%20", "/chat/search", None, 400, "query"),
+        ("GET", "/chat/analytics/global", "/chat/analytics/global", None, 403, None),
+    ]
+    for method, path, template, body, status, field in refusals:
+        refused = answer(method, path, template, body, status=status)
+        assert refused["success"] is False and (field is None or field in refused["errors"]), refused
+    assert_documented("002", "GET", "/chat/analytics/dashboard", chat.call("GET", "/chat/analytics/dashboard"))
+
+
+def test_a_message_is_as_long_as_the_deployment_allows(chat, monkeypatch):
+    token = chat.user("u1")
+    cid = chat.conversation(token)
+    configured = replace(get_settings(), assistant=replace(get_settings().assistant, max_message_chars=10))
+    monkeypatch.setattr("chalicelib.surfaces.assistant.conversations.get_settings", lambda: configured)
+    assert chat.send(token, cid, "  ten chars!  ")["content"] == "ten chars!"  # counted once trimmed
+    for path, field in ((f"/chat/conversations/{cid}/messages", "content"),
+                        (f"/chat/conversations/{cid}/ai-response", "message")):
+        refused = chat.fail("POST", path, 400, {field: "eleven chars"}, token).json_body
+        assert refused["errors"] == {field: [f"{field} must be at most 10 characters"]}

@@ -161,6 +161,8 @@ UPLOAD_URL = {"filename": "x.pdf", "content_type": "application/pdf", "size_byte
 ROUTES: dict[tuple[str, str], Public | SelfOnly | Objects] = {
     # -- public -----------------------------------------------------------------------------------
     ("GET", "/health"): Public("liveness and versions; names no tenant"),
+    ("GET", "/openapi.json"): Public("the list of API descriptions; names no tenant"),
+    ("GET", "/openapi/{name}"): Public("a seed's OpenAPI document, the same for everyone; names no tenant"),
     ("POST", "/api/v1/auth/support/login"): Public("credentials in the body", aims=(
         Aim("own admin's credentials, the other site", "/api/v1/auth/support/login", anyone(401),
             body={"username": "{own_admin_name}", "password": PASSWORD, "site_id": "{site}"}),

@@ -351,3 +351,67 @@ def test_an_agent_of_two_sites_pages_through_both_newest_first_without_repeats(s
         if cursor is None:
             break
     assert seen == started[::-1]
+
+
+# -- the contract models (surfaces/customer_flow/schemas.py) ---------------------------------------
+
+def test_texts_are_trimmed_and_a_blank_one_is_refused_naming_the_field(shop):
+    started = start(shop, name="  Jane  ", email="  jane@example.com ")
+    blank = failure(customer(shop, "POST", started, "/messages", {"body": "   "}), 400, "VALIDATION_ERROR")
+    assert blank["errors"] == {"field": "body"}
+    said = customer(shop, "POST", started, "/messages", {"body": "  shipping?  ", "client_message_id": " "})
+    assert said.status_code == 201 and said.json_body["body"] == "shipping?"
+    assert "client_message_id" not in said.json_body  # blank = none
+    listed = shop.call("GET", "/api/v1/agent/conversations?status=automated", token=shop.tokens["bob"]).json_body
+    assert listed["items"][0]["customer"]["name"] == "Jane"
+    wrong_type = failure(shop.call("POST", "/api/v1/customer/conversations/start", {"site_id": "site_a", "name": 7}),
+                         400, "VALIDATION_ERROR")
+    assert wrong_type["errors"] == {"field": "name"} and "name" in wrong_type["detail"]
+
+
+def test_query_parameters_are_typed_and_unknown_ones_refused(shop):
+    started = start(shop)
+    bob = shop.tokens["bob"]
+    # the widget names its site on every call (CORS): accepted on the customer's message page
+    assert customer(shop, "GET", started, "/messages?after_seq=0&site_id=site_a").status_code == 200
+    for query, field in (("limit=0", "limit"), ("limit=abc", "limit"), ("after_seq=-1", "after_seq"),
+                         ("page=2", "page")):
+        refused = failure(customer(shop, "GET", started, f"/messages?{query}"), 400, "VALIDATION_ERROR")
+        assert refused["errors"] == {"field": field}, query
+    refused = failure(shop.call("GET", "/api/v1/agent/conversations?status=agent&limit=101", token=bob), 400)
+    assert refused["errors"] == {"field": "limit"}
+    assert failure(shop.call("GET", "/api/v1/agent/conversations", token=bob), 400)["errors"] == {"field": "status"}
+
+
+def test_registration_and_faq_bodies_are_checked_before_anything_is_written(shop):
+    short = failure(shop.call("POST", "/api/v1/agent/register", {"username": "zed", "password": "short",
+                                                                 "site_id": "site_a"}), 400)
+    assert short["errors"] == {"field": "password"}
+    spaced = shop.call("POST", "/api/v1/agent/register", {"username": " zed ", "password": PASSWORD,
+                                                          "site_id": "site_a", "email": ""})
+    assert spaced.status_code == 201 and (spaced.json_body["username"], spaced.json_body["email"]) == ("zed", None)
+    alice = shop.tokens["alice"]
+    base = "/api/v1/admin/sites/site_a/faqs"
+    for bad, field in (({"keywords": [""]}, "keywords[0]"), ({"position": True}, "position"),
+                       ({"question": None}, "question")):
+        refused = failure(shop.call("PATCH", f"{base}/refunds", bad, token=alice), 400, "VALIDATION_ERROR")
+        assert refused["errors"] == {"field": field}, bad
+    assert shop.call("GET", base, token=alice).json_body["items"][1]["question"] == "How do I get a refund?"
+    assert failure(shop.call("PUT", "/api/v1/admin/sites/site_a/escalation", {"agent_capacity": "2"}, token=alice),
+                   400)["errors"] == {"field": "agent_capacity"}
+
+
+def test_the_004_document_says_which_routes_need_the_customers_session():
+    from chalicelib.surfaces import descriptions
+
+    document = descriptions.document("004")
+    scheme = document["components"]["securitySchemes"]["customerSession"]
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-Customer-Session-Id")
+    customer_routes = {(path, method): item["security"] for path, methods in document["paths"].items()
+                       for method, item in methods.items() if path.startswith("/api/v1/customer/")}
+    assert customer_routes.pop(("/api/v1/customer/quick-questions", "get")) == []
+    assert customer_routes.pop(("/api/v1/customer/conversations/start", "post")) == []
+    assert len(customer_routes) == 5
+    assert all(security == [{"customerSession": []}] for security in customer_routes.values())
+    sent = document["paths"]["/api/v1/customer/conversations/{conversation_id}/messages"]["post"]
+    assert set(sent["responses"]) >= {"201", "400", "403", "404", "409"}

@@ -19,6 +19,7 @@ from local import apigw, lambdas
 from tests.unit.chat_helpers import drain_events
 from tests.unit.file_helpers import PDF, WINDOWS_EXE, multipart, png
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
+from tests.unit.openapi_answers import assert_documented
 from tests.unit.wire import wire  # noqa: F401  (fixture)
 
 
@@ -124,7 +125,7 @@ def test_start_refuses_unknown_and_suspended_businesses_and_bad_input(world):
     assert failure(start(world, business="site_nope"), 404)["message"] == "Business not found"
     failure(world.call("POST", "/chat/start-session/", {}), 400)
     body = failure(world.call("POST", "/chat/start-session/", {"business": 42}), 400)
-    assert body["errors"] == {"business": ["business must be a string"]}
+    assert body["errors"] == {"business": ["business: Expected str, got int"]}
     failure(world.call("POST", "/chat/start-session/", "not json"), 400)
     failure(start(world, surprise=True), 400)
     failure(start(world, token="not-a-token"), 401)
@@ -165,7 +166,7 @@ def test_a_business_that_verifies_identities_takes_external_customers_only(world
 def test_department_is_a_short_label(world):
     assert started(world, department="billing")["active"] is True
     assert failure(start(world, department="x" * 65), 400)["errors"] == {
-        "department": ["department must be at most 64 characters"]}
+        "department": ["department: Expected str of length <= 64"]}
 
 
 def test_a_new_session_starts_once_the_last_one_ended(world, wire):
@@ -351,3 +352,30 @@ def test_an_agent_whose_login_ended_is_cut_off(world, wire):
 
 def test_connection_accepted_is_a_catalogued_event_for_the_events_worker():
     assert ev.CONNECTION_ACCEPTED in ev.CATALOGUE
+
+
+def test_every_answer_is_the_one_the_openapi_document_describes(world, wire):
+    """GET /openapi/001.json against real answers: each status documented, each body valid."""
+    fresh = world.call("POST", "/chat/start-session/", {"business": "site_a", "department": None})
+    session = assert_documented("001", "POST", "/chat/start-session", fresh)["data"]
+    again = start(world, token=session["token"], department="  ")  # blank = left out
+    assert again.status_code == 200 and assert_documented("001", "POST", "/chat/start-session", again)
+    socket = joined(world, wire, session["session_id"], session["token"])
+    ws_send(socket, {"type": "text", "content": "Hello"})
+    sent = upload(world, session["token"], session["end_user_id"], uploaded_by_agent="")
+    file = assert_documented("001", "POST", "/chat/upload-file", sent)["data"]["file"]
+    ws_send(socket, {"type": "file", "file": file, "is_audio": True})
+    history = world.call("GET", f"/chat/history/{session['session_id']}/", token=world.token("bob", "site_a"))
+    entries = assert_documented("001", "GET", "/chat/history/{session_id}", history)["data"]
+    assert [e["type"] for e in entries] == ["message", "attachment"] and entries[1]["data"]["is_audio"] is True
+    refusals = [
+        ("POST", "/chat/start-session", start(world, business="  "), 400, "business"),
+        ("POST", "/chat/start-session", start(world, colour="red"), 400, "colour"),
+        ("POST", "/chat/upload-file", upload(world, session["token"], "not-a-uuid"), 400, "uploaded_by_end_user"),
+        ("POST", "/chat/upload-file", upload(world, session["token"], session["end_user_id"], note="x"), 400, "note"),
+        ("GET", "/chat/history/{session_id}", world.call("GET", "/chat/history/nope", token=session["token"]), 404,
+         None),
+    ]
+    for method, path, response, status, field in refusals:
+        body = assert_documented("001", method, path, response)
+        assert response.status_code == status and (field is None or field in body["errors"]), body

@@ -12,7 +12,8 @@ from typing import Any
 
 from chalicelib.model.errors import DomainError
 from chalicelib.render import assistant as shapes
-from chalicelib.surfaces.http import Call, Surface
+from chalicelib.surfaces.assistant.schemas import Error
+from chalicelib.surfaces.http import Call, Description, Surface
 
 
 def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
@@ -25,7 +26,10 @@ def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
     return error.status, shapes.error(error.message, errors)
 
 
-surface = Surface(__name__, render_error)
+surface = Surface(__name__, render_error, Description(
+    seed="002", title="AI assistant chat API", error=Error,
+    summary="End users' conversations with a site's AI assistants under /chat: messages, AI responses with "
+            "tokens and cost, analytics and message search."))
 bp = surface.blueprint
 
 from chalicelib.surfaces.assistant import analytics, conversations  # noqa: E402,F401

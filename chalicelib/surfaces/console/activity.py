@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import parsing as params
 from chalicelib.domain import automation
 from chalicelib.model.identity import VisitorPrincipal
 from chalicelib.surfaces.console import ok, surface
+from chalicelib.surfaces.console.chat_schemas import ActivityQueued, ActivityReport
+from chalicelib.surfaces.console.schemas import Ok
 from chalicelib.surfaces.http import Call, Reply, visitor
 
 
-@surface.route("/api/v1/visitors/activity", methods=["POST"], auth=visitor)
-def report_activity(call: Call, principal: VisitorPrincipal) -> Reply:
-    body = call.body()
-    params.only(body, {"type", "page_url"})
-    queued = automation.report(principal, body.get("type"), body.get("page_url"))
-    data: dict[str, Any] = {"type": body["type"], "triggers_queued": len(queued)}  # a count: ids are the site's
+@surface.route("/api/v1/visitors/activity", methods=["POST"], auth=visitor, body=ActivityReport,
+               responses={202: Ok[ActivityQueued]})
+def report_activity(call: Call, principal: VisitorPrincipal, body: ActivityReport) -> Reply:
+    """Report the visitor's page view or exit intent (for the site's automation triggers)
+
+    202 with how many triggers it queued (each fires once a day per visitor, after its delay)."""
+    queued = automation.report(principal, body.type, body.page_url)
+    data: dict[str, Any] = {"type": body.type, "triggers_queued": len(queued)}  # a count: ids are the site's
     return Reply(ok(data), status=202)

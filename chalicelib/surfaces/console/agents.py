@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import parsing as params
 from chalicelib.domain import agents
-from chalicelib.model.identity import AGENT_STATUSES, AgentPrincipal
-from chalicelib.surfaces.console import ok, surface
-from chalicelib.surfaces.http import Call, agent, publish
+from chalicelib.model.identity import AgentPrincipal
 from chalicelib.render.console import iso
+from chalicelib.surfaces.console import ok, surface
+from chalicelib.surfaces.contract import UNSET
+from chalicelib.surfaces.console.schemas import AgentList, AgentsQuery, Ok, StatusChange, StatusChanged
+from chalicelib.surfaces.http import Call, agent, publish
 
 
-@surface.route("/api/v1/agents", methods=["GET"], auth=agent)
-def list_agents(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
-    site_id = params.required_text(call.query, "site_id", max_length=64)
-    status = params.choice(call.query, "status", (*AGENT_STATUSES, "all"), required=False)
+@surface.route("/api/v1/agents", methods=["GET"], auth=agent, query=AgentsQuery, responses={200: Ok[AgentList]})
+def list_agents(call: Call, principal: AgentPrincipal, query: AgentsQuery) -> dict[str, Any]:
+    """The agents of one of the caller's sites, optionally by status"""
+    status = None if query.status is UNSET else query.status
     return ok({"agents": [
         {
             "id": m.agent_id,
@@ -24,15 +25,16 @@ def list_agents(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
             "active_conversations": m.active_conversations,
             "last_seen": iso(m.last_seen),
         }
-        for m in agents.roster(principal, site_id, status)
+        for m in agents.roster(principal, query.site_id.strip(), status)
     ]})
 
 
-@surface.route("/api/v1/agents/status", methods=["PATCH"], auth=agent)
-def update_status(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
-    body = call.body()
-    params.only(body, {"status"})  # role, site_ids, ... are not the agent's to set
-    status = params.choice(body, "status", AGENT_STATUSES)
-    change = agents.set_status(principal.agent, status)
+@surface.route("/api/v1/agents/status", methods=["PATCH"], auth=agent, body=StatusChange,
+               responses={200: Ok[StatusChanged]})
+def update_status(call: Call, principal: AgentPrincipal, body: StatusChange) -> dict[str, Any]:
+    """Set the caller's own status: online, away or offline
+
+    Only status may be sent (role, site_ids, ... are not the agent's to set)."""
+    change = agents.set_status(principal.agent, body.status)
     publish(change.events)
-    return ok({"status": status, "updated_at": iso(change.at)})
+    return ok({"status": body.status, "updated_at": iso(change.at)})

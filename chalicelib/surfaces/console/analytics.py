@@ -5,21 +5,22 @@ from typing import Any
 
 from chalicelib.domain import dashboards
 from chalicelib.model.identity import AgentPrincipal
-from chalicelib import parsing as params
 from chalicelib.surfaces.console import ok, surface
+from chalicelib.surfaces.console.schemas import AgentPerformance, Dashboard, DashboardQuery, Ok, PeriodQuery
 from chalicelib.surfaces.http import Call, agent
 
 
-def _period(call: Call) -> str:
-    return params.text(call.query, "period", required=False) or "today"
+@surface.route("/api/v1/analytics/dashboard", methods=["GET"], auth=agent, query=DashboardQuery,
+               responses={200: Ok[Dashboard]})
+def dashboard(call: Call, principal: AgentPrincipal, query: DashboardQuery) -> dict[str, Any]:
+    """A site's figures over today, the last 7 or the last 30 days (UTC)"""
+    return ok(dashboards.site_dashboard(principal, query.site_id.strip(), query.period))
 
 
-@surface.route("/api/v1/analytics/dashboard", methods=["GET"], auth=agent)
-def dashboard(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
-    site_id = params.required_text(call.query, "site_id", max_length=64)
-    return ok(dashboards.site_dashboard(principal, site_id, _period(call)))
+@surface.route("/api/v1/analytics/agents/{agent_id}", methods=["GET"], auth=agent, query=PeriodQuery,
+               responses={200: Ok[AgentPerformance]})
+def agent_performance(call: Call, principal: AgentPrincipal, agent_id: str, query: PeriodQuery) -> dict[str, Any]:
+    """An agent's figures on the sites the caller shares with it
 
-
-@surface.route("/api/v1/analytics/agents/{agent_id}", methods=["GET"], auth=agent)
-def agent_performance(call: Call, principal: AgentPrincipal, agent_id: str) -> dict[str, Any]:
-    return ok(dashboards.agent_performance(principal, agent_id, _period(call)))
+    Yourself, or an agent of a site you administer; anyone else is a 404."""
+    return ok(dashboards.agent_performance(principal, agent_id, query.period))

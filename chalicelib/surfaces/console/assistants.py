@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import parsing as params
 from chalicelib.domain.assistant import assistants
-from chalicelib.model.assistant import PROVIDERS
 from chalicelib.model.errors import ValidationFailed
 from chalicelib.model.identity import Principal
 from chalicelib.render import assistant as shapes
 from chalicelib.surfaces.console import ok, surface
+from chalicelib.surfaces.console.schemas import (AssistantChanges, AssistantCreate, AssistantList, AssistantOut, Ok,
+                                                 stripped)
+from chalicelib.surfaces.contract import UNSET, given
 from chalicelib.surfaces.http import Call, Reply, agent
 
 BASE = "/api/v1/admin/sites/{site_id}/assistants"
@@ -22,46 +23,46 @@ def _assistant_id(value: str) -> int:
     return int(value)
 
 
-def _fields(body: dict[str, Any], creating: bool) -> dict[str, Any]:
-    params.only(body, set(assistants.FIELDS))
-    fields: dict[str, Any] = {}
-    if creating or "name" in body:
-        fields["name"] = params.required_text(body, "name", max_length=assistants.MAX_NAME)
-    if "instructions" in body:
-        fields["instructions"] = params.text(body, "instructions", required=False,
-                                             max_length=assistants.MAX_INSTRUCTIONS)
-    if "provider" in body or creating:
-        fields["provider"] = params.choice(body, "provider", PROVIDERS, required=False, default="local")
-    if "model_id" in body:
-        fields["model_id"] = params.text(body, "model_id", required=False, max_length=assistants.MAX_MODEL_ID)
-    if "active" in body or creating:
-        active = body.get("active", True)
-        if not isinstance(active, bool):
-            raise ValidationFailed("active must be true or false", {"field": "active"})
-        fields["active"] = active
+def _fields(body: AssistantCreate | AssistantChanges) -> dict[str, Any]:
+    """The fields sent, as stored: texts trimmed (blank ones are None), a null provider is "local"."""
+    fields = given(body)
+    if body.name is not UNSET:
+        fields["name"] = body.name.strip()
+    for name in ("instructions", "model_id"):
+        if name in fields:
+            fields[name] = stripped(fields[name])
+    if "provider" in fields:
+        fields["provider"] = fields["provider"] or "local"
     return fields
 
 
-@surface.route(BASE, methods=["GET"], auth=agent)
+@surface.route(BASE, methods=["GET"], auth=agent, responses={200: Ok[AssistantList]})
 def list_assistants(call: Call, principal: Principal, site_id: str) -> dict[str, Any]:
+    """The site's AI assistants"""
     return ok({"assistants": [shapes.assistant(a) for a in assistants.listed(principal, site_id)]})
 
 
-@surface.route(BASE, methods=["POST"], auth=agent)
-def create_assistant(call: Call, principal: Principal, site_id: str) -> Reply:
-    fields = _fields(call.body(), creating=True)
+@surface.route(BASE, methods=["POST"], auth=agent, body=AssistantCreate, responses={201: Ok[AssistantOut]})
+def create_assistant(call: Call, principal: Principal, site_id: str, body: AssistantCreate) -> Reply:
+    """Create an AI assistant for the site
+
+    provider defaults to local, active to true; model_id left out is the deployment's model."""
+    fields = {"provider": "local", "active": True, **_fields(body)}
     created = assistants.create(principal, site_id, fields["name"], fields.get("instructions"), fields["provider"],
                                 fields.get("model_id"), fields["active"])
     return Reply(ok(shapes.assistant(created)), status=201)
 
 
-@surface.route(BASE + "/{agent_id}", methods=["PATCH"], auth=agent)
-def update_assistant(call: Call, principal: Principal, site_id: str, agent_id: str) -> dict[str, Any]:
+@surface.route(BASE + "/{agent_id}", methods=["PATCH"], auth=agent, body=AssistantChanges,
+               responses={200: Ok[AssistantOut]})
+def update_assistant(call: Call, principal: Principal, site_id: str, agent_id: str,
+                     body: AssistantChanges) -> dict[str, Any]:
+    """Change an assistant's name, instructions, provider, model or whether it is active"""
     aid = _assistant_id(agent_id)
-    fields = _fields(call.body(), creating=False)
-    return ok(shapes.assistant(assistants.update(principal, site_id, aid, fields)))
+    return ok(shapes.assistant(assistants.update(principal, site_id, aid, _fields(body))))
 
 
-@surface.route(BASE + "/{agent_id}", methods=["DELETE"], auth=agent)
+@surface.route(BASE + "/{agent_id}", methods=["DELETE"], auth=agent, responses={200: Ok[AssistantOut]})
 def delete_assistant(call: Call, principal: Principal, site_id: str, agent_id: str) -> dict[str, Any]:
+    """Delete an assistant (soft: its id is never reused)"""
     return ok(shapes.assistant(assistants.delete(principal, site_id, _assistant_id(agent_id))))

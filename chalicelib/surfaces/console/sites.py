@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import parsing as params
 from chalicelib.domain import sites
 from chalicelib.model.identity import AgentPrincipal, Principal, Site
 from chalicelib.surfaces.console import ok, surface
+from chalicelib.surfaces.console.schemas import Ok, SiteOut, SitePage, SitesQuery
 from chalicelib.surfaces.http import Call, agent, agent_or_visitor
 from chalicelib.render.console import iso
 
@@ -28,14 +28,18 @@ def site_view(site: Site, for_agents: bool = False) -> dict[str, Any]:
     return view
 
 
-@surface.route("/api/v1/sites/{site_id}", methods=["GET"], auth=agent_or_visitor)
+@surface.route("/api/v1/sites/{site_id}", methods=["GET"], auth=agent_or_visitor, responses={200: Ok[SiteOut]})
 def get_site(call: Call, principal: Principal, site_id: str) -> dict[str, Any]:
+    """A site's details and widget settings
+
+    Agents of the site also see its AI settings and identity verification; its visitors the widget's."""
     return ok(site_view(sites.visible(principal, site_id), for_agents=sites.sees_ai_settings(principal)))
 
 
-@surface.route("/api/v1/sites", methods=["GET"], auth=agent)
-def list_sites(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
-    page, limit = params.page(call.query)
+@surface.route("/api/v1/sites", methods=["GET"], auth=agent, query=SitesQuery, responses={200: Ok[SitePage]})
+def list_sites(call: Call, principal: AgentPrincipal, query: SitesQuery) -> dict[str, Any]:
+    """The sites the agent works on, one page at a time"""
+    page, limit = query.page, query.limit
     found, total = sites.of_agent(principal.agent, page, limit)
     return ok({
         "sites": [

@@ -5,27 +5,32 @@ from typing import Any
 
 from chalicelib.domain import visitors
 from chalicelib.model.identity import Principal, require_site
-from chalicelib import parsing as params
-from chalicelib.surfaces.console import ok, surface
-from chalicelib.surfaces.http import Call, Reply, agent, publish
 from chalicelib.render.console import iso
+from chalicelib.surfaces.console import ok, surface
+from chalicelib.surfaces.console.chat_schemas import (
+    ActiveVisitors,
+    SiteQuery,
+    VisitorDetail,
+    VisitorRegister,
+    VisitorSession,
+)
+from chalicelib.surfaces.console.schemas import Ok, stripped
+from chalicelib.surfaces.http import Call, Reply, agent, publish
 
 
-@surface.route("/api/v1/visitors", methods=["POST"])
-def register(call: Call) -> Reply:
-    body = call.body()
-    site_id = params.required_text(body, "site_id", max_length=64)
-    visitor_id = params.required_text(body, "visitor_id", max_length=128)
-    name = params.required_text(body, "name", max_length=120)
-    email = params.email(body)
-    metadata = params.mapping(body, "metadata")
-    user_hash = params.text(body, "user_hash", required=False, max_length=128)
-    phone = params.text(body, "phone", required=False, max_length=32)  # seed 003 shows it on a chat
-    # A visitor_id that exists is given only to its proven owner: its (possibly expired) session
-    # token, or user_hash under the site's identity secret. Otherwise 409 VISITOR_EXISTS.
-    visitor, token, created, events = visitors.register(site_id, visitor_id, name, email, metadata,
-                                                        token=call.header("x-visitor-token"), user_hash=user_hash,
-                                                        phone=phone)
+@surface.route("/api/v1/visitors", methods=["POST"], body=VisitorRegister,
+               responses={200: Ok[VisitorSession], 201: Ok[VisitorSession]}, errors=(403, 404, 409))
+def register(call: Call, body: VisitorRegister) -> Reply:
+    """Register a visitor (the widget, when its visitor starts a chat)
+
+    201 with a session token (X-Visitor-Token). A visitor_id that exists is given only to its proven
+    owner: its (possibly expired) X-Visitor-Token, or user_hash under the site's identity secret (200,
+    the same visitor); anyone else gets 409 VISITOR_EXISTS. 403 when the site is suspended or requires
+    identity verification; 404 for an unknown site."""
+    visitor, token, created, events = visitors.register(
+        body.site_id.strip(), body.visitor_id.strip(), body.name.strip(), stripped(body.email),
+        body.metadata or {}, token=call.header("x-visitor-token"), user_hash=stripped(body.user_hash),
+        phone=stripped(body.phone))  # seed 003 shows the phone on a chat
     publish(events)
     # The same visitor_id registered again with proof is the same visitor: 200 with it, not a duplicate.
     return Reply(ok({
@@ -37,9 +42,11 @@ def register(call: Call) -> Reply:
     }), status=201 if created else 200)
 
 
-@surface.route("/api/v1/visitors/active", methods=["GET"], auth=agent)
-def active(call: Call, principal: Principal) -> dict[str, Any]:
-    site_id = params.required_text(call.query, "site_id", max_length=64)
+@surface.route("/api/v1/visitors/active", methods=["GET"], auth=agent, query=SiteQuery,
+               responses={200: Ok[ActiveVisitors]})
+def active(call: Call, principal: Principal, query: SiteQuery) -> dict[str, Any]:
+    """The site's visitors online now"""
+    site_id = query.site_id.strip()
     require_site(principal, site_id)
     listed = [
         {
@@ -55,9 +62,11 @@ def active(call: Call, principal: Principal) -> dict[str, Any]:
     return ok({"visitors": listed, "total": len(listed)})
 
 
-@surface.route("/api/v1/visitors/{visitor_id}", methods=["GET"], auth=agent)
-def get_visitor(call: Call, principal: Principal, visitor_id: str) -> dict[str, Any]:
-    site_id = params.required_text(call.query, "site_id", max_length=64)
+@surface.route("/api/v1/visitors/{visitor_id}", methods=["GET"], auth=agent, query=SiteQuery,
+               responses={200: Ok[VisitorDetail]})
+def get_visitor(call: Call, principal: Principal, visitor_id: str, query: SiteQuery) -> dict[str, Any]:
+    """A visitor of the site, with its presence"""
+    site_id = query.site_id.strip()
     require_site(principal, site_id)
     v = visitors.get(site_id, visitor_id)
     return ok({

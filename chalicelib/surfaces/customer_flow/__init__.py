@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.model.errors import DomainError
-from chalicelib.surfaces.http import Call, Surface
+from chalicelib.surfaces.customer_flow.schemas import Error
+from chalicelib.surfaces.http import Call, Description, Surface
 
 
 def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
@@ -21,7 +22,10 @@ def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
     return error.status, body
 
 
-surface = Surface(__name__, render_error)
+surface = Surface(__name__, render_error, Description(
+    seed="004", title="Bot-first customer flow and agent app", error=Error,
+    summary="Customers ask the bot (quick questions, free text) and escalate to an agent, proved by "
+            "X-Customer-Session-Id; agents register, log in, set presence and answer; admins manage FAQs."))
 bp = surface.blueprint
 
 from chalicelib.surfaces.customer_flow import agent_app, agent_conversations, customer, faqs  # noqa: E402,F401

@@ -9,10 +9,14 @@ from typing import Any
 
 from chalicelib import parsing as params
 from chalicelib.domain import accounts, agents
-from chalicelib.model.identity import AGENT_STATUSES, Agent, AgentPrincipal
-from chalicelib.surfaces.customer_flow import surface
-from chalicelib.surfaces.http import Call, Reply, agent, publish
+from chalicelib.model.errors import ValidationFailed
+from chalicelib.model.identity import Agent, AgentPrincipal
 from chalicelib.render.customer_flow import iso
+from chalicelib.surfaces.contract import given
+from chalicelib.surfaces.customer_flow import surface
+from chalicelib.surfaces.customer_flow.schemas import (AgentOut, Login, Presence, PresenceChange, Register, Tokens,
+                                                       trimmed)
+from chalicelib.surfaces.http import Call, Reply, agent, publish
 
 
 def agent_view(a: Agent) -> dict[str, Any]:
@@ -28,30 +32,31 @@ def agent_view(a: Agent) -> dict[str, Any]:
     }
 
 
-@surface.route("/api/v1/agent/register", methods=["POST"], limit="auth")
-def register(call: Call) -> Reply:
-    body = call.body()
-    params.only(body, {"username", "password", "email", "name", "site_id"})
-    site_id = params.required_text(body, "site_id", max_length=64)
+@surface.route("/api/v1/agent/register", methods=["POST"], limit="auth", body=Register, responses={201: AgentOut},
+               errors=(401, 403, 404, 409))
+def register(call: Call, body: Register) -> Reply:
+    """Register as a support agent of a site
+
+    Open on the local stack; elsewhere it needs an admin of that site's bearer token (401 without one,
+    403 for a non-admin, 404 for another site's admin). 404 for an unknown site, 409 for a taken
+    username or email."""
+    site_id = body.site_id.strip()
     agents.authorize_registration(call.bearer(), site_id)
-    created = agents.register(
-        site_id,
-        username=params.required_text(body, "username", max_length=64),
-        password=params.secret(body, "password"),
-        email=params.email(body),
-        name=params.text(body, "name", required=False, max_length=120),
-    )
+    created = agents.register(site_id, username=body.username.strip(), password=body.password,
+                              email=params.email(given(body)), name=trimmed(body.name))
     return Reply(agent_view(created), status=201)
 
 
-@surface.route("/api/v1/agent/auth/login", methods=["POST"], limit="auth")
-def login(call: Call) -> dict[str, Any]:
-    body = call.body()
-    login_name = params.text(body, "username", required=False, max_length=254) or params.text(
-        body, "email", required=False, max_length=254)
+@surface.route("/api/v1/agent/auth/login", methods=["POST"], limit="auth", body=Login, responses={200: Tokens},
+               errors=(401, 403))
+def login(call: Call, body: Login) -> dict[str, Any]:
+    """Log in with a username (or email) and password: an access and a refresh token
+
+    401 for wrong credentials; 403 when every site of the agent is suspended."""
+    login_name = trimmed(body.username) or trimmed(body.email)
     if login_name is None:
-        params.required_text(body, "username")  # names the missing field
-    issued = accounts.login(str(login_name), params.secret(body, "password"))
+        raise ValidationFailed("username is required", {"field": "username"})
+    issued = accounts.login(login_name, body.password)
     return {
         "access_token": issued.access_token,
         "refresh_token": issued.refresh_token,
@@ -61,16 +66,16 @@ def login(call: Call) -> dict[str, Any]:
     }
 
 
-@surface.route("/api/v1/agent/me", methods=["GET"], auth=agent)
+@surface.route("/api/v1/agent/me", methods=["GET"], auth=agent, responses={200: AgentOut})
 def me(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
+    """The logged-in agent"""
     return agent_view(principal.agent)
 
 
-@surface.route("/api/v1/agent/presence", methods=["POST"], auth=agent)
-def presence(call: Call, principal: AgentPrincipal) -> dict[str, Any]:
-    body = call.body()
-    params.only(body, {"status"})
-    status = params.choice(body, "status", AGENT_STATUSES)
-    change = agents.set_status(principal.agent, status)
+@surface.route("/api/v1/agent/presence", methods=["POST"], auth=agent, body=PresenceChange,
+               responses={200: Presence})
+def presence(call: Call, principal: AgentPrincipal, body: PresenceChange) -> dict[str, Any]:
+    """Set the agent's presence; only online agents are assigned escalations"""
+    change = agents.set_status(principal.agent, body.status)
     publish(change.events)
-    return {"agent_id": principal.id, "status": status, "updated_at": iso(change.at)}
+    return {"agent_id": principal.id, "status": body.status, "updated_at": iso(change.at)}

@@ -7,12 +7,14 @@ from chalicelib.domain import agents
 from chalicelib.model.identity import ApiKeyPrincipal
 from chalicelib.surfaces.http import Call, api_key
 from chalicelib.surfaces.public_api import surface
+from chalicelib.surfaces.public_api.schemas import AgentList
 
 ROLE_NAMES = {"admin": "admin", "support_agent": "operator"}
 
 
-@surface.route("/v1/agents", methods=["GET"], auth=api_key)
+@surface.route("/v1/agents", methods=["GET"], auth=api_key, responses={200: AgentList})
 def list_agents(call: Call, principal: ApiKeyPrincipal) -> dict[str, Any]:
+    """List the workspace's agents with their status and chat counts"""
     return {"data": [
         {
             "id": m.agent_id,

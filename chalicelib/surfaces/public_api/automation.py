@@ -11,8 +11,11 @@ from chalicelib.domain import automation
 from chalicelib.model.automation import Trigger
 from chalicelib.model.identity import ApiKeyPrincipal
 from chalicelib.render.public_api import iso
+from chalicelib.surfaces.contract import given
 from chalicelib.surfaces.http import Call, Reply, api_key
 from chalicelib.surfaces.public_api import surface
+from chalicelib.surfaces.public_api.schemas import Trigger as TriggerOut
+from chalicelib.surfaces.public_api.schemas import TriggerChanges, TriggerCreate, TriggerList
 
 
 def trigger_view(t: Trigger) -> dict[str, Any]:
@@ -23,27 +26,37 @@ def trigger_view(t: Trigger) -> dict[str, Any]:
     }
 
 
-@surface.route("/v1/automation/triggers", methods=["GET"], auth=api_key)
+@surface.route("/v1/automation/triggers", methods=["GET"], auth=api_key, responses={200: TriggerList})
 def list_triggers(call: Call, principal: ApiKeyPrincipal) -> dict[str, Any]:
+    """List the workspace's automation triggers"""
     return {"data": [trigger_view(t) for t in automation.listing(principal)]}
 
 
-@surface.route("/v1/automation/triggers", methods=["POST"], auth=api_key)
-def create_trigger(call: Call, principal: ApiKeyPrincipal) -> Reply:
-    return Reply(trigger_view(automation.create(principal, call.body())), status=201)
+@surface.route("/v1/automation/triggers", methods=["POST"], auth=api_key, body=TriggerCreate,
+               responses={201: TriggerOut})
+def create_trigger(call: Call, principal: ApiKeyPrincipal, body: TriggerCreate) -> Reply:
+    """Create a proactive message, sent when a visitor's page view or exit intent sets it off
+
+    Once per visitor and trigger a day, after delay_seconds, and not while the visitor talks to an agent.
+    A workspace has at most 50 triggers (400)."""
+    return Reply(trigger_view(automation.create(principal, given(body))), status=201)
 
 
-@surface.route("/v1/automation/triggers/{trigger_id}", methods=["GET"], auth=api_key)
+@surface.route("/v1/automation/triggers/{trigger_id}", methods=["GET"], auth=api_key, responses={200: TriggerOut})
 def get_trigger(call: Call, principal: ApiKeyPrincipal, trigger_id: str) -> dict[str, Any]:
+    """One trigger"""
     return trigger_view(automation.get(principal, trigger_id))
 
 
-@surface.route("/v1/automation/triggers/{trigger_id}", methods=["PATCH"], auth=api_key)
-def update_trigger(call: Call, principal: ApiKeyPrincipal, trigger_id: str) -> dict[str, Any]:
-    return trigger_view(automation.update(principal, trigger_id, call.body()))
+@surface.route("/v1/automation/triggers/{trigger_id}", methods=["PATCH"], auth=api_key, body=TriggerChanges,
+               responses={200: TriggerOut})
+def update_trigger(call: Call, principal: ApiKeyPrincipal, trigger_id: str, body: TriggerChanges) -> dict[str, Any]:
+    """Change a trigger (the fields sent); active: false pauses it"""
+    return trigger_view(automation.update(principal, trigger_id, given(body)))
 
 
-@surface.route("/v1/automation/triggers/{trigger_id}", methods=["DELETE"], auth=api_key)
+@surface.route("/v1/automation/triggers/{trigger_id}", methods=["DELETE"], auth=api_key, responses={204: None})
 def delete_trigger(call: Call, principal: ApiKeyPrincipal, trigger_id: str) -> Reply:
+    """Delete a trigger (queued messages of it are not sent)"""
     automation.delete(principal, trigger_id)
     return Reply("", status=204)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import parsing as params
 from chalicelib.domain.webhooks import service, signing
 from chalicelib.model.errors import ValidationFailed
 from chalicelib.model.identity import ApiKeyPrincipal
 from chalicelib.model.webhooks import Delivery, Webhook
+from chalicelib.render.public_api import iso
+from chalicelib.surfaces.contract import UNSET, given
 from chalicelib.surfaces.http import Call, Reply, api_key, publish
 from chalicelib.surfaces.public_api import surface
-from chalicelib.render.public_api import iso
+from chalicelib.surfaces.public_api.schemas import (DeliveriesQuery, DeliveryList, RotatedWebhook, WebhookChanges,
+                                                    WebhookCreate, WebhookList, WebhookTest)
+from chalicelib.surfaces.public_api.schemas import Webhook as WebhookOut
 
 
 def webhook_view(w: Webhook, secret: str | None = None) -> dict[str, Any]:
@@ -32,71 +35,78 @@ def delivery_view(d: Delivery) -> dict[str, Any]:
     }
 
 
-def _description(body: dict[str, Any]) -> str | None:
-    return params.text(body, "description", required=False, max_length=500)
+def _description(value: str | None) -> str | None:
+    """Blank is no description (surrounding blanks were always dropped)."""
+    return (value or "").strip() or None
 
 
-@surface.route("/v1/webhooks", methods=["GET"], auth=api_key)
+@surface.route("/v1/webhooks", methods=["GET"], auth=api_key, responses={200: WebhookList})
 def list_webhooks(call: Call, principal: ApiKeyPrincipal) -> dict[str, Any]:
+    """List the workspace's webhooks (secrets masked)"""
     return {"data": [webhook_view(w) for w in service.listing(principal)]}
 
 
-@surface.route("/v1/webhooks", methods=["POST"], auth=api_key)
-def create(call: Call, principal: ApiKeyPrincipal) -> Reply:
-    body = call.body()
-    params.only(body, {"url", "events", "secret", "description"})
-    w, secret, show = service.register(principal, params.required_text(body, "url", max_length=2048),
-                                            body.get("events"), body.get("secret"), _description(body))
+@surface.route("/v1/webhooks", methods=["POST"], auth=api_key, body=WebhookCreate, responses={201: WebhookOut},
+               errors=(409,))
+def create(call: Call, principal: ApiKeyPrincipal, body: WebhookCreate) -> Reply:
+    """Register a webhook for some events
+
+    Deliveries are signed (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) with the
+    secret, shown in full in this answer only when it was generated or converted to its whsec_ form.
+    A workspace has at most 20 webhooks (409)."""
+    secret = None if body.secret is UNSET else body.secret
+    description = None if body.description is UNSET else _description(body.description)
+    w, secret, show = service.register(principal, body.url.strip(), list(body.events), secret, description)
     # A secret we generated (or converted to whsec_ form) is shown this once; one the integrator
     # sent in whsec_ form stays masked, as 003 shows.
     return Reply(webhook_view(w, secret if show else None), status=201)
 
 
-@surface.route("/v1/webhooks/{webhook_id}", methods=["GET"], auth=api_key)
+@surface.route("/v1/webhooks/{webhook_id}", methods=["GET"], auth=api_key, responses={200: WebhookOut})
 def get(call: Call, principal: ApiKeyPrincipal, webhook_id: str) -> dict[str, Any]:
+    """One webhook (secret masked), with why it was disabled if it was"""
     return webhook_view(service.get(principal, webhook_id))
 
 
-@surface.route("/v1/webhooks/{webhook_id}", methods=["PATCH"], auth=api_key)
-def update(call: Call, principal: ApiKeyPrincipal, webhook_id: str) -> dict[str, Any]:
-    body = call.body()
-    params.only(body, {"url", "events", "active", "description"})
-    if not body:
+@surface.route("/v1/webhooks/{webhook_id}", methods=["PATCH"], auth=api_key, body=WebhookChanges,
+               responses={200: WebhookOut})
+def update(call: Call, principal: ApiKeyPrincipal, webhook_id: str, body: WebhookChanges) -> dict[str, Any]:
+    """Change a webhook's URL, events, description, or turn it off and on"""
+    changes = given(body)
+    if not changes:
         raise ValidationFailed("nothing to change")
-    changes: dict[str, Any] = {}
-    if "url" in body:
-        changes["url"] = params.required_text(body, "url", max_length=2048)
-    if "events" in body:
-        changes["events"] = body["events"]
-    if "active" in body:
-        if not isinstance(body["active"], bool):
-            raise ValidationFailed("active must be true or false", {"field": "active"})
-        changes["active"] = body["active"]
-    if "description" in body:
-        changes["description"] = _description(body)
+    if "url" in changes:
+        changes["url"] = changes["url"].strip()
+    if "description" in changes:
+        changes["description"] = _description(changes["description"])
     return webhook_view(service.update(principal, webhook_id, changes))
 
 
-@surface.route("/v1/webhooks/{webhook_id}", methods=["DELETE"], auth=api_key)
+@surface.route("/v1/webhooks/{webhook_id}", methods=["DELETE"], auth=api_key, responses={204: None})
 def delete(call: Call, principal: ApiKeyPrincipal, webhook_id: str) -> Reply:
+    """Delete a webhook (its pending deliveries are skipped)"""
     service.delete(principal, webhook_id)
     return Reply("", status=204)
 
 
-@surface.route("/v1/webhooks/{webhook_id}/rotate-secret", methods=["POST"], auth=api_key)
+@surface.route("/v1/webhooks/{webhook_id}/rotate-secret", methods=["POST"], auth=api_key,
+               responses={200: RotatedWebhook})
 def rotate(call: Call, principal: ApiKeyPrincipal, webhook_id: str) -> dict[str, Any]:
+    """A new signing secret, shown once; the old one keeps signing too until previous_secret_valid_until"""
     w, secret = service.rotate_secret(principal, webhook_id)
     return {**webhook_view(w, secret), "previous_secret_valid_until": iso(w.previous_secret_until)}
 
 
-@surface.route("/v1/webhooks/{webhook_id}/test", methods=["POST"], auth=api_key)
+@surface.route("/v1/webhooks/{webhook_id}/test", methods=["POST"], auth=api_key, responses={202: WebhookTest})
 def test(call: Call, principal: ApiKeyPrincipal, webhook_id: str) -> Reply:
+    """Queue a webhook.test event to this webhook (even when it is disabled)"""
     event = service.ping(principal, webhook_id)
     publish([event])
     return Reply({"event_id": event.id, "event": "webhook.test", "status": "queued"}, status=202)
 
 
-@surface.route("/v1/webhooks/{webhook_id}/deliveries", methods=["GET"], auth=api_key)
-def deliveries(call: Call, principal: ApiKeyPrincipal, webhook_id: str) -> dict[str, Any]:
-    limit = params.integer(call.query, "limit", default=20, minimum=1, maximum=100)
-    return {"data": [delivery_view(d) for d in service.deliveries(principal, webhook_id, limit)]}
+@surface.route("/v1/webhooks/{webhook_id}/deliveries", methods=["GET"], auth=api_key, query=DeliveriesQuery,
+               responses={200: DeliveryList})
+def deliveries(call: Call, principal: ApiKeyPrincipal, webhook_id: str, query: DeliveriesQuery) -> dict[str, Any]:
+    """The webhook's latest deliveries, newest first, each with its attempts"""
+    return {"data": [delivery_view(d) for d in service.deliveries(principal, webhook_id, query.limit)]}

@@ -12,7 +12,8 @@ from typing import Any
 
 from chalicelib.model.errors import DomainError
 from chalicelib.render import visitor_chat as shapes
-from chalicelib.surfaces.http import Call, Surface
+from chalicelib.surfaces.http import Call, Description, Surface
+from chalicelib.surfaces.visitor_chat.schemas import Error
 
 
 def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
@@ -20,7 +21,10 @@ def render_error(error: DomainError, call: Call) -> tuple[int, dict[str, Any]]:
     return error.status, shapes.error(error.message, field if isinstance(field, str) else None)
 
 
-surface = Surface(__name__, render_error)
+surface = Surface(__name__, render_error, Description(
+    seed="001", title="Visitor chat sessions", error=Error,
+    summary="Start a chat session with a business, upload files for its socket, read its history "
+            "(the WebSocket half: docs/api-001-visitor-chat.md)."))
 bp = surface.blueprint
 
 from chalicelib.surfaces.visitor_chat import sessions  # noqa: E402,F401
