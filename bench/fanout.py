@@ -12,7 +12,9 @@ per message (median of 5, in-process moto, so read the ratio, not the ms).
 
 Part 2 (the local stack, real sockets): visitor -> agent delivery latency, from
 the visitor's WebSocket `message` frame to the agent's `message` frame, p50/p99
-over N messages, next to the HTTP /health round trip on the same machine.
+over N messages, next to the HTTP /health round trip on the same machine; once
+back to back (each send shares the one process with the previous message's
+outbox stream handler and analysis) and once with a pause between messages.
 
     .venv/bin/python bench/fanout.py [--messages 200] [--skip-latency]
 """
@@ -206,7 +208,7 @@ def _later():  # type: ignore[no-untyped-def]
     return _now() + timedelta(hours=2)
 
 
-def latency(messages: int) -> None:
+def latency(messages: int, pause: float = 0.0) -> None:
     import requests
     from websockets.sync.client import connect
 
@@ -230,6 +232,7 @@ def latency(messages: int) -> None:
         with connect(f"{stack.ws_url}/ws?{agent_q}", open_timeout=5) as agent, \
                 connect(f"{stack.ws_url}/ws?{visitor_q}", open_timeout=5, max_queue=None) as widget:  # its own echoes stay unread
             for i in range(messages + 20):
+                time.sleep(pause)  # --pause: let the previous message's deferred work (outbox, analysis) finish
                 body = f"bench message {i}"
                 started = time.perf_counter()
                 widget.send(json.dumps({"type": "message", "message": body}))
@@ -258,10 +261,16 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--unrelated", default="100,1000,10000")
+    parser.add_argument("--idle-messages", type=int, default=40,
+                        help="a second latency run, one message every --pause seconds")
+    parser.add_argument("--pause", type=float, default=1.5)
     args = parser.parse_args()
     counts([int(n) for n in args.unrelated.split(",")], [1, 10, 100])
     if not args.skip_latency:
-        latency(args.messages)
+        latency(args.messages)  # back to back: each send meets the previous one's outbox and analysis work
+        if args.idle_messages:
+            print(f"  (the same, one message every {args.pause} s: the previous message's deferred work is done)")
+            latency(args.idle_messages, pause=args.pause)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ def _banner(url: str, demo_url: str, aws_endpoint: str, options: StackOptions, d
             f"  REST API      {url}   (/api/v1, /v1)",
             f"  WebSocket     {url.replace('http', 'ws', 1)}/   (any path; dialect from the query)",
             f"  Health        {url}/health",
+            f"  API docs      {url}/docs   (Swagger UI of /openapi/<seed>.json)",
             f"  Metrics       {url}/local/metrics   (CloudWatch EMF counts, LOCAL ONLY)",
             f"  Console       {url}/console/   (agents: log in as the demo admin)",
             f"  Demo page     {demo_url}/demo/   (a web page embedding the widget, on its own origin)",

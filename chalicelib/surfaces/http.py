@@ -160,6 +160,11 @@ class Description:
     version: str = "1.0.0"
 
 
+def _group(view: Callable[..., Any]) -> str:
+    """The description's group for a route: its module (chats, webhooks, admin, ...), as the code is laid out."""
+    return view.__module__.rsplit(".", 1)[-1].replace("_", " ")
+
+
 def _summary(view: Callable[..., Any]) -> tuple[str, str]:
     doc = inspect.cleandoc(view.__doc__ or "")
     first, _, rest = doc.partition("\n")
@@ -198,7 +203,7 @@ class Surface:
                     security=tuple(getattr(auth, "security", ("undescribed",))) if auth else proven_by_view,
                     challenges=auth is not None,
                     body=body, body_media_type=body_media_type, query=query, responses=dict(responses or {}),
-                    errors=tuple(errors), tags=tuple(tags)))
+                    errors=tuple(errors), tags=tuple(tags) or (_group(view),)))
             validates_json = body is not None and body_media_type == "application/json"
 
             @functools.wraps(view)

@@ -215,3 +215,16 @@ def test_poison_message_lands_in_the_dead_letter_queue(stack):
     attempts = [e["attempt"] for e in log_entries(stack, "sqs_failed") if e["id"] == key]
     assert attempts == [1, 2, 3]  # maxReceiveCount of the test queue
     assert not [e for e in log_entries(stack, "sqs_processed") if e["id"] == key]
+
+
+def test_the_api_docs_page_renders_every_served_description(stack):
+    page = requests.get(f"{stack.url}/docs", timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert 'src="/docs/swagger-ui-bundle.js"' in page.text and 'fetch("/openapi.json")' in page.text
+    bundle = requests.get(f"{stack.url}/docs/swagger-ui-bundle.js", timeout=10)
+    assert bundle.status_code == 200 and bundle.headers["Content-Type"].startswith("text/javascript")
+    assert '"5.' in bundle.text[:5_000_000]  # Swagger UI 5: the first major version that reads OpenAPI 3.1
+    assert requests.get(f"{stack.url}/docs/__init__.py", timeout=10).status_code == 404  # its two files only
+    for spec in requests.get(f"{stack.url}/openapi.json", timeout=10).json()["specs"]:
+        described = requests.get(stack.url + spec["url"], timeout=10)
+        assert described.status_code == 200 and described.json()["openapi"] == "3.1.0"
