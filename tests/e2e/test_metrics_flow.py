@@ -1,10 +1,10 @@
 """Metrics on the running stack: what the app writes as CloudWatch EMF in Lambda, the local stack adds up
 and serves at GET /local/metrics (local only), so a developer sees a sent message counted."""
-import time
 
 import requests
 
 from tests.e2e.realtime_client import agent_socket, login, new_agent, new_visitor
+from tests.waiting import wait_until
 
 
 def metrics(stack):
@@ -18,13 +18,6 @@ def total(snapshot, name, **dimensions):
                and all(row["dimensions"].get(key) == value for key, value in dimensions.items()))
 
 
-def wait_for(condition, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def test_a_sent_message_shows_in_the_local_stacks_metrics(stack):
@@ -45,7 +38,7 @@ def test_a_sent_message_shows_in_the_local_stacks_metrics(stack):
         assert total(after, "MessagesSent", sender="visitor") == total(before, "MessagesSent", sender="visitor") + 1
         assert total(after, "Pushes") > total(before, "Pushes")  # at least the agent's message frame
         # The message's event, committed with it, reaches the outbox consumer through the table's stream.
-        assert wait_for(lambda: total(metrics(stack), "OutboxEventsProcessed")
+        assert wait_until(lambda: total(metrics(stack), "OutboxEventsProcessed")
                         > total(before, "OutboxEventsProcessed"))
 
         final = metrics(stack)

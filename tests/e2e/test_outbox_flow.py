@@ -1,7 +1,6 @@
 """The transactional outbox on the running stack: a message's event is committed with it in the chats
 table, the stack's stream pump reads the table's stream (moto's dynamodbstreams, as Lambda's event
 source mapping does) and the events worker's listeners turn it into a signed webhook delivery."""
-import time
 import uuid
 
 import requests
@@ -9,15 +8,9 @@ import requests
 from tests.e2e.conftest import aws_client
 from tests.e2e.realtime_client import login
 from tests.webhook_receiver import Receiver
+from tests.waiting import wait_until
 
 
-def wait_until(condition, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def test_a_message_reaches_a_webhook_through_the_tables_stream(stack):

@@ -10,6 +10,7 @@ from local.harness import StackProcess
 from tests.e2e.conftest import STACK_ENV, aws_client
 from tests.e2e.realtime_client import login
 from tests.webhook_receiver import Receiver
+from tests.waiting import wait_until
 
 # Retries 1 s apart (the production schedule spans ~28 hours), and disable at the first dead letter.
 FAST = {**STACK_ENV, "PARLEY_WEBHOOK_RETRY_SCHEDULE": "0,1,1,1", "PARLEY_WEBHOOK_DISABLE_AFTER_SECONDS": "0"}
@@ -39,13 +40,6 @@ def register(stack, key, url, events):
     return response.json()
 
 
-def wait_until(condition, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def test_a_chat_reaches_a_flaky_receiver_signed_once_per_event(hook_stack, api_key):

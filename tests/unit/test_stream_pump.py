@@ -2,7 +2,6 @@
 outbox events to app.py's consumer, and a batch whose retries run out is described on the
 outbox-failures queue, as the deployed mapping's on-failure destination does."""
 import json
-import time
 from dataclasses import replace
 
 import boto3
@@ -14,15 +13,9 @@ from chalicelib.settings import get_settings
 from local.stream_pump import StreamPump
 from tests.unit.chat_helpers import as_visitor, open_conversation, send, visitor_token
 from tests.unit.identity_fixtures import world  # noqa: F401  (fixture)
+from tests.waiting import wait_until
 
 
-def wait_until(condition, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def failure_reports():
