@@ -254,8 +254,10 @@ class Run:
                 await agent.ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation_id}))
         if not await until(lambda: all(set(conversation_ids) <= agent.listener.subscribed for agent in agents),
                            ACK_TIMEOUT + len(conversation_ids)):  # a re-subscription is one frame per conversation
+            confirmed = [len(set(conversation_ids) & agent.listener.subscribed) for agent in agents]
             raise RuntimeError(f"004 agent sockets did not confirm subscribing to {len(conversation_ids)} "
-                               f"conversations: {[agent.listener.errors[-3:] for agent in agents]}")
+                               f"conversations in time (confirmed: {confirmed}; last errors: "
+                               f"{[agent.listener.errors[-3:] for agent in agents]})")
 
     async def agent_004_drops(self) -> None:
         """Midway, the first 004 agent socket drops while visitors keep writing, then reconnects,
